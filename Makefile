@@ -1,0 +1,40 @@
+# Every target sets itself up: a machine with Python 3.11 and make is enough.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+export UV_PROJECT_ENVIRONMENT := .venv
+export UV_PYTHON_DOWNLOADS := never
+VENV_PY := .venv/bin/python
+MANAGE := $(VENV_PY) manage.py
+
+.PHONY: install run test lint migrations-check bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+## install: create or update .venv from uv.lock (exact versions, dev tools included)
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+## run: migrate, load reference and demo data, then serve web + Celery worker + beat
+run: install
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference
+	$(MANAGE) seed_demo
+	$(VENV_PY) -m honcho -f Procfile.dev start
+
+## test: the whole test suite (set DATABASE_URL / REDIS_URL to test on PostgreSQL / Redis)
+test: install
+	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf .venv .tools var

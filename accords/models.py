@@ -1,0 +1,1 @@
+"""Accords registry models (filled by the accords issue)."""

@@ -1,0 +1,48 @@
+"""Domain errors, each with a French message; the admin and the API translate them."""
+
+from cases.findings import Finding
+
+
+class DossierError(Exception):
+    code = "dossier_error"
+
+    def __init__(self, message: str, *, errors: dict | None = None,
+                 findings: list[Finding] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+        self.findings = findings or []
+
+
+class DossierNotFound(DossierError):
+    code = "not_found"
+
+
+class TransitionUnknown(DossierError):
+    code = "transition_unknown"
+
+
+class TransitionNotAllowed(DossierError):
+    """The transition does not start from the dossier's state, or is off its dispositif's path."""
+
+    code = "transition_not_allowed"
+
+
+class TransitionForbidden(DossierError):
+    code = "permission_denied"
+
+
+class TransitionInvalid(DossierError):
+    """The data entered for the transition is wrong (see `errors`)."""
+
+    code = "invalid"
+
+
+class TransitionBlocked(DossierError):
+    """Blocking findings prevent the transition (see `findings`)."""
+
+    code = "transition_blocked"
+
+
+class ConcurrentChange(DossierError):
+    code = "concurrent_change"

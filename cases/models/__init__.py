@@ -1,0 +1,21 @@
+from cases.models.base import TimeStampedModel
+from cases.models.documents import Document, DocumentRequirement
+from cases.models.dossiers import Dossier, DossierEvent
+from cases.models.missions import Mission
+from cases.models.organisations import Agency, ClientCompany, TrainingProvider
+from cases.models.users import User
+from cases.models.workers import Worker
+
+__all__ = [
+    "Agency",
+    "ClientCompany",
+    "Document",
+    "DocumentRequirement",
+    "Dossier",
+    "DossierEvent",
+    "Mission",
+    "TimeStampedModel",
+    "TrainingProvider",
+    "User",
+    "Worker",
+]

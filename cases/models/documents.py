@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+
+from cases.choices import Dispositif, DocumentKind, DocumentStatus
+from cases.models.base import TimeStampedModel
+
+ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt"]
+
+
+class DocumentRequirement(models.Model):
+    """A document a dispositif needs before one of its transitions (reference data, cited)."""
+
+    dispositif = models.CharField("dispositif", max_length=16, choices=Dispositif.choices)
+    transition = models.CharField(
+        "étape",
+        max_length=40,
+        help_text="Nom de la transition qui exige la pièce (ex. submit, request_funds).",
+    )
+    kind = models.CharField("pièce", max_length=30, choices=DocumentKind.choices)
+    only_with_afest = models.BooleanField("seulement si AFEST", default=False)
+    source = models.CharField("source", max_length=300)
+
+    class Meta:
+        verbose_name = "pièce requise"
+        verbose_name_plural = "pièces requises"
+        ordering = ["dispositif", "transition", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispositif", "transition", "kind"], name="unique_document_requirement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispositif} · {self.transition} · {self.get_kind_display()}"
+
+
+def document_upload_to(document: "Document", filename: str) -> str:
+    return f"dossiers/{document.dossier_id}/{filename}"
+
+
+class Document(TimeStampedModel):
+    """A document attached to a dossier, stored outside the web root."""
+
+    dossier = models.ForeignKey(
+        "cases.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField("pièce", max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(
+        "fichier",
+        upload_to=document_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS)],
+    )
+    status = models.CharField(
+        "statut", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.EXPECTED
+    )
+    received_on = models.DateField("reçu le", null=True, blank=True)
+    note = models.CharField("remarque", max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "pièce du dossier"
+        verbose_name_plural = "pièces du dossier"
+        ordering = ["kind"]
+        indexes = [models.Index(fields=["dossier", "kind"], name="document_dossier_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def is_provided(self) -> bool:
+        return self.status in (DocumentStatus.RECEIVED, DocumentStatus.VALIDATED)

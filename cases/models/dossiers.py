@@ -1,0 +1,272 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from cases.choices import CancellationReason, Dispositif, DossierState
+from cases.models.base import TimeStampedModel
+from cases.permissions import transition_permission
+from cases.validators import validate_certification_code
+from cases.workflow import follows_path
+
+S = DossierState
+NON_FINAL = [s for s in DossierState if s not in (S.CLOSED, S.CANCELLED)]
+HOURS = {"max_digits": 7, "decimal_places": 2}
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def _transition(name: str, source, target: str, label: str, form: str | None = None, **custom):
+    """A dossier transition: on the dispositif's path, and allowed to the user's role."""
+    return transition(
+        field="state",
+        source=source,
+        target=target,
+        conditions=[follows_path(target)],
+        permission=transition_permission(name),
+        custom={"label": label, "form": form, "admin": True, **custom},
+    )
+
+
+class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
+    """One training contract (CPI, CAI, CIPI, CDPI, CAR, Pro-A), from draft to closure.
+
+    The state changes only through the transition methods below, run by
+    `cases.services.dossier_run_transition`, which locks, checks and records the event.
+    """
+
+    dispositif = models.CharField("dispositif", max_length=16, choices=Dispositif.choices)
+    state = FSMField(
+        "état", default=S.DRAFT, choices=DossierState.choices, protected=True, max_length=32
+    )
+    agency = models.ForeignKey(
+        "cases.Agency", verbose_name="agence", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    worker = models.ForeignKey(
+        "cases.Worker", verbose_name="salarié", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    case_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="chargé(e) de dossiers",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+    )
+    certification_code = models.CharField(
+        "certification visée (code)",
+        max_length=20,
+        blank=True,
+        validators=[validate_certification_code],
+        help_text="Code RNCP (ex. RNCP34860), CLEA ou CLEA_NUMERIQUE.",
+    )
+    certification_title = models.CharField("intitulé de la certification", max_length=300, blank=True)
+    training_provider = models.ForeignKey(
+        "cases.TrainingProvider",
+        verbose_name="organisme de formation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    client_companies = models.ManyToManyField(
+        "cases.ClientCompany",
+        verbose_name="entreprises utilisatrices",
+        blank=True,
+        related_name="dossiers",
+    )
+    afest = models.BooleanField("formation en situation de travail (AFEST)", default=False)
+
+    contract_start = models.DateField("début du contrat")
+    contract_end = models.DateField("fin du contrat")
+    training_start = models.DateField("début de la formation", null=True, blank=True)
+    training_end = models.DateField("fin de la formation", null=True, blank=True)
+    planned_training_hours = models.DecimalField(
+        "heures de formation prévues",
+        **HOURS,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999"))],
+    )
+    planned_contract_hours = models.DecimalField(
+        "heures de contrat prévues",
+        **HOURS,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99999"))],
+        help_text="Vide : 35 h par semaine calendaire du contrat.",
+    )
+    agency_tutor = models.CharField("tuteur en agence", max_length=200, blank=True)
+    eu_tutor = models.CharField(
+        "tuteur en entreprise utilisatrice (ou maître d'apprentissage)", max_length=200, blank=True
+    )
+
+    opinion_date = models.DateField("date de l'avis FPE.TT", null=True, blank=True)
+    funds_requested_on = models.DateField("réservation demandée le", null=True, blank=True)
+    funds_reserved_on = models.DateField("fonds réservés le", null=True, blank=True)
+    funds_reference = models.CharField("référence de réservation", max_length=50, blank=True)
+    reserved_amount = models.DecimalField(
+        "montant réservé (€)", **MONEY, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    deposit_date = models.DateField("date de dépôt à l'AKTO", null=True, blank=True)
+    akto_reference = models.CharField("référence AKTO", max_length=50, blank=True, db_index=True)
+    akto_decision_date = models.DateField("date de décision de l'AKTO", null=True, blank=True)
+    reimbursement_requested_on = models.DateField(
+        "remboursement demandé le", null=True, blank=True
+    )
+    cancellation_reason = models.CharField(
+        "motif d'annulation", max_length=20, choices=CancellationReason.choices, blank=True
+    )
+    notes = models.TextField("notes", blank=True)
+
+    class Meta:
+        verbose_name = "dossier"
+        verbose_name_plural = "dossiers"
+        ordering = ["-contract_start", "-pk"]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="dossier_agency_state_idx"),
+            models.Index(fields=["state", "dispositif"], name="dossier_state_disp_idx"),
+            models.Index(fields=["case_worker", "state"], name="dossier_caseworker_state_idx"),
+            models.Index(fields=["contract_start"], name="dossier_contract_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contract_end__gte=models.F("contract_start")),
+                name="dossier_contract_dates_in_order",
+                violation_error_message="La fin du contrat précède son début.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(training_end__isnull=True)
+                | models.Q(training_start__isnull=True)
+                | models.Q(training_end__gte=models.F("training_start")),
+                name="dossier_training_dates_in_order",
+                violation_error_message="La fin de la formation précède son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispositif} n° {self.pk} — {self.worker}"
+
+    def clean(self) -> None:
+        from cases.dossier_validation import validate_dossier_fields
+
+        validate_dossier_fields(self)
+
+    # Transitions: thin verbs; the service applies their form data and records the event.
+
+    @_transition("request_opinion", S.DRAFT, S.OPINION_REQUESTED, "Demander l'avis FPE.TT")
+    def request_opinion(self) -> None:
+        """CAR: ask the FPE.TT reconversion team for its mandatory opinion."""
+
+    @_transition(
+        "give_opinion", S.OPINION_REQUESTED, S.OPINION_GIVEN, "Enregistrer l'avis favorable",
+        form="cases.transition_forms.GiveOpinionForm",
+    )
+    def give_opinion(self) -> None:
+        """CAR: record the favourable opinion of the FPE.TT (an unfavourable one cancels)."""
+
+    @_transition(
+        "request_funds", S.DRAFT, S.FUNDS_REQUESTED, "Demander la réservation de fonds",
+        form="cases.transition_forms.RequestFundsForm",
+    )
+    def request_funds(self) -> None:
+        """Ask AKTO to reserve funds (the filing itself for CIPI and CDPI)."""
+
+    @_transition(
+        "reserve_funds", S.FUNDS_REQUESTED, S.FUNDS_RESERVED, "Enregistrer la réservation",
+        form="cases.transition_forms.ReserveFundsForm",
+    )
+    def reserve_funds(self) -> None:
+        """Record AKTO's reservation: amount, reference, date."""
+
+    @_transition(
+        "submit", [S.DRAFT, S.FUNDS_RESERVED, S.OPINION_GIVEN], S.SUBMITTED,
+        "Déposer à l'AKTO", form="cases.transition_forms.SubmitForm",
+    )
+    def submit(self) -> None:
+        """Record the deposit with AKTO: date and AKTO reference."""
+
+    @_transition(
+        "accept", S.SUBMITTED, S.ACCEPTED, "Enregistrer l'accord de l'AKTO",
+        form="cases.transition_forms.DecisionForm",
+    )
+    def accept(self) -> None:
+        """Record AKTO's acceptance."""
+
+    @_transition(
+        "refuse", S.SUBMITTED, S.REFUSED, "Enregistrer le refus de l'AKTO",
+        form="cases.transition_forms.RefusalForm",
+    )
+    def refuse(self) -> None:
+        """Record AKTO's refusal (a comment is required)."""
+
+    @_transition("amend", S.REFUSED, S.DRAFT, "Reprendre le dossier (modifier et redéposer)")
+    def amend(self) -> None:
+        """Reopen a refused dossier as a draft, to amend and resubmit it."""
+
+    @_transition(
+        "start_training", [S.ACCEPTED, S.FUNDS_RESERVED], S.IN_TRAINING, "Démarrer la formation"
+    )
+    def start_training(self) -> None:
+        """The contract has started: training and missions alternate from now on."""
+
+    @_transition(
+        "start_follow_up", S.IN_TRAINING, S.MISSION_FOLLOW_UP, "Passer au suivi des missions"
+    )
+    def start_follow_up(self) -> None:
+        """Training is over: watch the post-training mission obligation."""
+
+    @_transition(
+        "request_reimbursement", [S.MISSION_FOLLOW_UP, S.IN_TRAINING],
+        S.REIMBURSEMENT_REQUESTED, "Demander le remboursement",
+        form="cases.transition_forms.ReimbursementForm",
+    )
+    def request_reimbursement(self) -> None:
+        """Ask AKTO to reimburse the training (and pay, for CAR)."""
+
+    @_transition("close", S.REIMBURSEMENT_REQUESTED, S.CLOSED, "Clôturer le dossier")
+    def close(self) -> None:
+        """Everything is paid and filed."""
+
+    @_transition(
+        "cancel", NON_FINAL, S.CANCELLED, "Annuler le dossier",
+        form="cases.transition_forms.CancelForm",
+    )
+    def cancel(self) -> None:
+        """Stop the dossier for good: rupture, abandonment, refusal or error (reason required)."""
+
+
+class DossierEvent(models.Model):
+    """One line of a dossier's history: who moved it, when, from where to where, and why."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name="dossier", on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    kind = models.CharField("type", max_length=40, default="transition")
+    transition = models.CharField("transition", max_length=40, blank=True)
+    from_state = models.CharField(
+        "état de départ", max_length=32, choices=DossierState.choices, blank=True
+    )
+    to_state = models.CharField(
+        "état d'arrivée", max_length=32, choices=DossierState.choices, blank=True
+    )
+    comment = models.TextField("commentaire", blank=True)
+    data = models.JSONField("données saisies", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "événement du dossier"
+        verbose_name_plural = "historique du dossier"
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["dossier", "-created"], name="event_dossier_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

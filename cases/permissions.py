@@ -1,0 +1,107 @@
+"""Who may see and do what, per role and per agency. The one place that says it.
+
+| role              | sees dossiers of                  | may run                                   |
+|-------------------|-----------------------------------|-------------------------------------------|
+| case_worker       | their agencies                    | every transition                          |
+| agency_manager    | their agencies                    | every transition (and waivers, later)     |
+| training_manager  | their agencies                    | transitions of Pro-A permanent-staff only |
+| fpett_advisor     | CAR dossiers of every agency      | record the opinion; cancel a CAR awaiting |
+|                   |                                   | its opinion (unfavourable opinion)        |
+| cpne_reporter     | no dossier (aggregates only)      | nothing                                   |
+| administrator     | everything                        | everything                                |
+
+Health data (AT/MP, fitness) is seen by case workers, agency managers, FPE.TT advisors and
+administrators of the agency; never by training managers or CPNE reporters.
+"""
+
+from django.db.models import QuerySet
+
+from cases.choices import Dispositif, DossierState, Role
+
+TRANSITIONS_BY_ROLE: dict[str, set[str] | None] = {
+    # None: every transition.
+    Role.CASE_WORKER: None,
+    Role.AGENCY_MANAGER: None,
+    Role.ADMINISTRATOR: None,
+    Role.TRAINING_MANAGER: None,  # restricted to Pro-A permanent dossiers below
+    Role.FPETT_ADVISOR: {"give_opinion", "cancel"},
+    Role.CPNE_REPORTER: set(),
+}
+
+HEALTH_DATA_ROLES = frozenset(
+    {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
+)
+AGENCY_SCOPED_ROLES = frozenset({Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.TRAINING_MANAGER})
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", None) == Role.ADMINISTRATOR)
+
+
+def may_see_health_data(user) -> bool:
+    return user.is_authenticated and (is_administrator(user) or user.role in HEALTH_DATA_ROLES)
+
+
+def agency_ids(user) -> frozenset[int]:
+    """The ids of the user's agencies, read once per user object."""
+    cached = getattr(user, "_agency_ids_cache", None)
+    if cached is None:
+        cached = frozenset(user.agencies.values_list("pk", flat=True))
+        user._agency_ids_cache = cached
+    return cached
+
+
+def scope_dossiers(queryset: QuerySet, user) -> QuerySet:
+    """Restrict a Dossier queryset to what `user` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_administrator(user):
+        return queryset
+    if user.role in AGENCY_SCOPED_ROLES:
+        return queryset.filter(agency__users=user)
+    if user.role == Role.FPETT_ADVISOR:
+        return queryset.filter(dispositif=Dispositif.CAR)
+    return queryset.none()
+
+
+def scope_by_agency(queryset: QuerySet, user, agency_path: str = "agency") -> QuerySet:
+    """Restrict any queryset whose rows belong to an agency (workers, missions, documents…)."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_administrator(user):
+        return queryset
+    if user.role in AGENCY_SCOPED_ROLES:
+        return queryset.filter(**{f"{agency_path}__users": user})
+    return queryset.none()
+
+
+def may_view_dossier(user, dossier) -> bool:
+    return scope_dossiers(type(dossier).objects.filter(pk=dossier.pk), user).exists()
+
+
+def may_run_transition(user, dossier, name: str) -> bool:
+    """Whether the role and agency scope let `user` run transition `name` on `dossier`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_administrator(user):
+        return True
+    allowed = TRANSITIONS_BY_ROLE.get(user.role, set())
+    if allowed is not None and name not in allowed:
+        return False
+    if user.role == Role.TRAINING_MANAGER and dossier.dispositif != Dispositif.PRO_A_PERMANENT:
+        return False
+    if user.role == Role.FPETT_ADVISOR:
+        return dossier.dispositif == Dispositif.CAR and dossier.state in (
+            DossierState.OPINION_REQUESTED,
+        )
+    return dossier.agency_id in agency_ids(user)
+
+
+def transition_permission(name: str):
+    """A django-fsm `permission` callable for transition `name`."""
+
+    def permission(dossier, user) -> bool:
+        return may_run_transition(user, dossier, name)
+
+    permission.__name__ = f"may_run_{name}"
+    return permission

@@ -1,0 +1,1 @@
+"""Notification models (filled by the notifications issue)."""

@@ -6,8 +6,9 @@ from cases.findings import Finding
 class DossierError(Exception):
     code = "dossier_error"
 
-    def __init__(self, message: str, *, errors: dict | None = None,
-                 findings: list[Finding] | None = None):
+    def __init__(
+        self, message: str, *, errors: dict | None = None, findings: list[Finding] | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}

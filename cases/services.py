@@ -99,4 +99,3 @@ def dossier_record_change(*, dossier: Dossier, by, created: bool, changed: list[
         data={"fields": sorted(changed)} if changed else {},
         comment="Dossier créé." if created else "Champs modifiés : " + ", ".join(sorted(changed)),
     )
-

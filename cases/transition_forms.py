@@ -14,7 +14,9 @@ class TransitionForm(forms.ModelForm):
     """Base form: an optional comment, and the listed model fields made required."""
 
     comment_required = False
-    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     class Meta:
         model = Dossier

@@ -61,7 +61,9 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         validators=[validate_certification_code],
         help_text="Code RNCP (ex. RNCP34860), CLEA ou CLEA_NUMERIQUE.",
     )
-    certification_title = models.CharField("intitulé de la certification", max_length=300, blank=True)
+    certification_title = models.CharField(
+        "intitulé de la certification", max_length=300, blank=True
+    )
     training_provider = models.ForeignKey(
         "cases.TrainingProvider",
         verbose_name="organisme de formation",
@@ -105,15 +107,16 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
     funds_reserved_on = models.DateField("fonds réservés le", null=True, blank=True)
     funds_reference = models.CharField("référence de réservation", max_length=50, blank=True)
     reserved_amount = models.DecimalField(
-        "montant réservé (€)", **MONEY, null=True, blank=True,
+        "montant réservé (€)",
+        **MONEY,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     deposit_date = models.DateField("date de dépôt à l'AKTO", null=True, blank=True)
     akto_reference = models.CharField("référence AKTO", max_length=50, blank=True, db_index=True)
     akto_decision_date = models.DateField("date de décision de l'AKTO", null=True, blank=True)
-    reimbursement_requested_on = models.DateField(
-        "remboursement demandé le", null=True, blank=True
-    )
+    reimbursement_requested_on = models.DateField("remboursement demandé le", null=True, blank=True)
     cancellation_reason = models.CharField(
         "motif d'annulation", max_length=20, choices=CancellationReason.choices, blank=True
     )
@@ -159,42 +162,60 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         """CAR: ask the FPE.TT reconversion team for its mandatory opinion."""
 
     @_transition(
-        "give_opinion", S.OPINION_REQUESTED, S.OPINION_GIVEN, "Enregistrer l'avis favorable",
+        "give_opinion",
+        S.OPINION_REQUESTED,
+        S.OPINION_GIVEN,
+        "Enregistrer l'avis favorable",
         form="cases.transition_forms.GiveOpinionForm",
     )
     def give_opinion(self) -> None:
         """CAR: record the favourable opinion of the FPE.TT (an unfavourable one cancels)."""
 
     @_transition(
-        "request_funds", S.DRAFT, S.FUNDS_REQUESTED, "Demander la réservation de fonds",
+        "request_funds",
+        S.DRAFT,
+        S.FUNDS_REQUESTED,
+        "Demander la réservation de fonds",
         form="cases.transition_forms.RequestFundsForm",
     )
     def request_funds(self) -> None:
         """Ask AKTO to reserve funds (the filing itself for CIPI and CDPI)."""
 
     @_transition(
-        "reserve_funds", S.FUNDS_REQUESTED, S.FUNDS_RESERVED, "Enregistrer la réservation",
+        "reserve_funds",
+        S.FUNDS_REQUESTED,
+        S.FUNDS_RESERVED,
+        "Enregistrer la réservation",
         form="cases.transition_forms.ReserveFundsForm",
     )
     def reserve_funds(self) -> None:
         """Record AKTO's reservation: amount, reference, date."""
 
     @_transition(
-        "submit", [S.DRAFT, S.FUNDS_RESERVED, S.OPINION_GIVEN], S.SUBMITTED,
-        "Déposer à l'AKTO", form="cases.transition_forms.SubmitForm",
+        "submit",
+        [S.DRAFT, S.FUNDS_RESERVED, S.OPINION_GIVEN],
+        S.SUBMITTED,
+        "Déposer à l'AKTO",
+        form="cases.transition_forms.SubmitForm",
     )
     def submit(self) -> None:
         """Record the deposit with AKTO: date and AKTO reference."""
 
     @_transition(
-        "accept", S.SUBMITTED, S.ACCEPTED, "Enregistrer l'accord de l'AKTO",
+        "accept",
+        S.SUBMITTED,
+        S.ACCEPTED,
+        "Enregistrer l'accord de l'AKTO",
         form="cases.transition_forms.DecisionForm",
     )
     def accept(self) -> None:
         """Record AKTO's acceptance."""
 
     @_transition(
-        "refuse", S.SUBMITTED, S.REFUSED, "Enregistrer le refus de l'AKTO",
+        "refuse",
+        S.SUBMITTED,
+        S.REFUSED,
+        "Enregistrer le refus de l'AKTO",
         form="cases.transition_forms.RefusalForm",
     )
     def refuse(self) -> None:
@@ -217,8 +238,10 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         """Training is over: watch the post-training mission obligation."""
 
     @_transition(
-        "request_reimbursement", [S.MISSION_FOLLOW_UP, S.IN_TRAINING],
-        S.REIMBURSEMENT_REQUESTED, "Demander le remboursement",
+        "request_reimbursement",
+        [S.MISSION_FOLLOW_UP, S.IN_TRAINING],
+        S.REIMBURSEMENT_REQUESTED,
+        "Demander le remboursement",
         form="cases.transition_forms.ReimbursementForm",
     )
     def request_reimbursement(self) -> None:
@@ -229,7 +252,10 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         """Everything is paid and filed."""
 
     @_transition(
-        "cancel", NON_FINAL, S.CANCELLED, "Annuler le dossier",
+        "cancel",
+        NON_FINAL,
+        S.CANCELLED,
+        "Annuler le dossier",
         form="cases.transition_forms.CancelForm",
     )
     def cancel(self) -> None:

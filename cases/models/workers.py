@@ -57,9 +57,7 @@ class Worker(TimeStampedModel):
         default=CertificationLevel.NONE,
     )
 
-    job_seeker_since = models.DateField(
-        "inscrit à France Travail depuis", null=True, blank=True
-    )
+    job_seeker_since = models.DateField("inscrit à France Travail depuis", null=True, blank=True)
     rsa = models.BooleanField("bénéficiaire du RSA", default=False)
     ass = models.BooleanField("bénéficiaire de l'ASS", default=False)
     aah = models.BooleanField("bénéficiaire de l'AAH", default=False)

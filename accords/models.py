@@ -1,1 +1,0 @@
-"""Accords registry models (filled by the accords issue)."""

@@ -36,3 +36,15 @@ def blocking_findings(dossier: Dossier, transition: str) -> list[Finding]:
     if transition == "cancel":  # stopping a dossier is never blocked by what it lacks
         return []
     return [f for f in transition_findings(dossier, transition) if f.blocking]
+
+
+def dossier_findings(dossier: Dossier) -> list[Finding]:
+    """Every finding about the dossier now, for each step it may take next (admin and API)."""
+    findings: list[Finding] = []
+    for step in dossier.get_available_state_transitions():
+        if step.name == "cancel":
+            continue
+        for finding in transition_findings(dossier, step.name):
+            if finding not in findings:
+                findings.append(finding)
+    return findings

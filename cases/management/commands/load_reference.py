@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+# Each loader is idempotent and returns a one-line French summary.
+LOADERS = [
+    "cases.reference.load_document_requirements",
+]
+
+
+class Command(BaseCommand):
+    help = "Charge les données de référence (pièces requises, accords, règles, taux). Idempotent."
+
+    def handle(self, *args, **options):
+        for path in LOADERS:
+            summary = import_string(path)()
+            self.stdout.write(f"{summary}")

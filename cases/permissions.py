@@ -42,13 +42,8 @@ def may_see_health_data(user) -> bool:
     return user.is_authenticated and (is_administrator(user) or user.role in HEALTH_DATA_ROLES)
 
 
-def agency_ids(user) -> frozenset[int]:
-    """The ids of the user's agencies, read once per user object."""
-    cached = getattr(user, "_agency_ids_cache", None)
-    if cached is None:
-        cached = frozenset(user.agencies.values_list("pk", flat=True))
-        user._agency_ids_cache = cached
-    return cached
+def belongs_to_agency(user, agency_id: int) -> bool:
+    return user.agencies.filter(pk=agency_id).exists()
 
 
 def scope_dossiers(queryset: QuerySet, user) -> QuerySet:
@@ -94,7 +89,7 @@ def may_run_transition(user, dossier, name: str) -> bool:
         return dossier.dispositif == Dispositif.CAR and dossier.state in (
             DossierState.OPINION_REQUESTED,
         )
-    return dossier.agency_id in agency_ids(user)
+    return belongs_to_agency(user, dossier.agency_id)
 
 
 def transition_permission(name: str):
@@ -105,3 +100,34 @@ def transition_permission(name: str):
 
     permission.__name__ = f"may_run_{name}"
     return permission
+
+
+# What each role may do with each kind of record, in the admin and the API:
+# v = view, a = add, c = change, d = delete. Administrators may do everything.
+_EDIT_CASES = {
+    "dossier": "vac",  # a dossier is cancelled, never deleted
+    "worker": "vac",
+    "mission": "vacd",
+    "document": "vacd",
+    "agency": "v",
+    "clientcompany": "vac",
+    "trainingprovider": "vac",
+    "documentrequirement": "v",
+}
+MODEL_ACCESS: dict[str, dict[str, str]] = {
+    Role.CASE_WORKER: _EDIT_CASES,
+    Role.AGENCY_MANAGER: _EDIT_CASES,
+    Role.TRAINING_MANAGER: {model: "v" for model in _EDIT_CASES},
+    Role.FPETT_ADVISOR: {"dossier": "v", "document": "v", "documentrequirement": "v"},
+    Role.CPNE_REPORTER: {},
+}
+_ACTIONS = {"view": "v", "add": "a", "change": "c", "delete": "d"}
+
+
+def may_access_model(user, model_name: str, action: str) -> bool:
+    """Whether `user`'s role allows `action` (view/add/change/delete) on `model_name` records."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_administrator(user):
+        return True
+    return _ACTIONS[action] in MODEL_ACCESS.get(user.role, {}).get(model_name, "")

@@ -43,6 +43,7 @@ def dossier_run_transition(
     if dossier is None:
         raise DossierNotFound("Dossier introuvable.")
     label = transitions.label(name)
+    expected_state = expected_state or (data or {}).get("expected_state")
     if expected_state and dossier.state != expected_state:
         raise ConcurrentChange(
             "Le dossier a été modifié entre-temps : il est maintenant à l'état "

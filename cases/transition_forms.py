@@ -14,6 +14,7 @@ class TransitionForm(forms.ModelForm):
     """Base form: an optional comment, and the listed model fields made required."""
 
     comment_required = False
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -24,6 +25,8 @@ class TransitionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The state the user saw: the service refuses the step if the dossier moved since.
+        self.fields["expected_state"].initial = self.instance.state
         for name in self._meta.fields or []:
             self.fields[name].required = True
         if self.comment_required:
@@ -44,7 +47,7 @@ class TransitionForm(forms.ModelForm):
         return {
             name: str(value) if value is not None else None
             for name, value in self.cleaned_data.items()
-            if name != "comment"
+            if name not in ("comment", "expected_state")
         }
 
 

@@ -103,17 +103,40 @@ class DossierFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     class Params:
+        # Each trait is a plan that the dispositif's rules accept (DOMAIN.md §2, §7).
         cpi = factory.Trait(dispositif=Dispositif.CPI)
-        cai = factory.Trait(dispositif=Dispositif.CAI)
+        cai = factory.Trait(dispositif=Dispositif.CAI, planned_training_hours=Decimal("500"))
         cipi = factory.Trait(
             dispositif=Dispositif.CIPI,
+            worker__rsa=True,
             planned_training_hours=Decimal("150"),
+            planned_contract_hours=Decimal("300"),
+            certification_code="",
+            certification_title="",
             contract_end=factory.LazyAttribute(lambda d: d.contract_start + dt.timedelta(days=90)),
+            training_end=factory.LazyAttribute(lambda d: d.contract_start + dt.timedelta(days=45)),
         )
-        cdpi = factory.Trait(dispositif=Dispositif.CDPI)
-        car = factory.Trait(dispositif=Dispositif.CAR)
-        pro_a_interim = factory.Trait(dispositif=Dispositif.PRO_A_INTERIM)
-        pro_a_permanent = factory.Trait(dispositif=Dispositif.PRO_A_PERMANENT)
+        cdpi = factory.Trait(dispositif=Dispositif.CDPI, worker__career_change=True)
+        car = factory.Trait(
+            dispositif=Dispositif.CAR,
+            worker__at_mp=True,
+            worker__fitness_status="unfit",
+            training_end=factory.LazyAttribute(lambda d: d.contract_start + dt.timedelta(days=240)),
+        )
+        pro_a_interim = factory.Trait(
+            dispositif=Dispositif.PRO_A_INTERIM,
+            worker__employment=Employment.CDII,
+            worker__highest_level=3,
+            certification_code="CLEA",
+            certification_title="Certificat CléA",
+        )
+        pro_a_permanent = factory.Trait(
+            dispositif=Dispositif.PRO_A_PERMANENT,
+            worker__employment=Employment.CDI,
+            worker__highest_level=4,
+            certification_code="CLEA",
+            certification_title="Certificat CléA",
+        )
 
     dispositif = Dispositif.CPI
     agency = factory.SubFactory(AgencyFactory)

@@ -1,0 +1,406 @@
+"""The case worker's admin. Writes on dossiers go through cases.services."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404, HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
+from django_fsm.admin import FSMAdminMixin
+
+from cases import checks, permissions, services, transitions
+from cases.exceptions import DossierError
+from cases.models import (
+    Agency,
+    ClientCompany,
+    Document,
+    DocumentRequirement,
+    Dossier,
+    DossierEvent,
+    Mission,
+    TrainingProvider,
+    User,
+    Worker,
+)
+from cases.models.workers import HEALTH_FIELDS
+
+
+class RoleAccessMixin:
+    """Model permissions from the role table of cases.permissions, not from Django groups."""
+
+    def _may(self, request, action: str) -> bool:
+        return permissions.may_access_model(request.user, self.model._meta.model_name, action)
+
+    def has_module_permission(self, request):
+        return self._may(request, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, "delete")
+
+
+class AgencyScopedAdmin(RoleAccessMixin, admin.ModelAdmin):
+    """Rows belong to an agency: each user sees only their agencies' rows."""
+
+    agency_path = "agency"
+
+    def get_queryset(self, request):
+        return permissions.scope_by_agency(
+            super().get_queryset(request), request.user, self.agency_path
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agency":
+            kwargs["queryset"] = _agencies_of(request.user)
+        elif db_field.name == "worker":
+            kwargs["queryset"] = permissions.scope_by_agency(
+                Worker.objects.select_related("agency"), request.user
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _agencies_of(user):
+    if permissions.is_administrator(user):
+        return Agency.objects.all()
+    return Agency.objects.filter(users=user)
+
+
+@admin.register(Agency)
+class AgencyAdmin(RoleAccessMixin, admin.ModelAdmin):
+    list_display = ["name", "siret", "kind", "company_name", "region", "departement"]
+    list_filter = ["kind", "company_name", "region"]
+    search_fields = ["name", "siret", "company_name"]
+
+    def get_queryset(self, request):
+        return _agencies_of(request.user)
+
+
+@admin.register(ClientCompany)
+class ClientCompanyAdmin(RoleAccessMixin, admin.ModelAdmin):
+    list_display = ["name", "siret", "city"]
+    search_fields = ["name", "siret", "city"]
+
+
+@admin.register(TrainingProvider)
+class TrainingProviderAdmin(RoleAccessMixin, admin.ModelAdmin):
+    list_display = ["name", "siret", "nda_number", "city"]
+    search_fields = ["name", "siret", "nda_number"]
+
+
+@admin.register(DocumentRequirement)
+class DocumentRequirementAdmin(RoleAccessMixin, admin.ModelAdmin):
+    list_display = ["dispositif", "transition", "kind", "only_with_afest", "source"]
+    list_filter = ["dispositif", "transition", "kind"]
+
+
+@admin.register(Worker)
+class WorkerAdmin(AgencyScopedAdmin):
+    list_display = ["__str__", "birth_date", "employment", "agency"]
+    list_filter = ["employment", ("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["last_name", "first_name", "=nir"]
+    list_select_related = ["agency"]
+
+    def get_exclude(self, request, obj=None):
+        """Health data stays hidden from the roles that have no need for it."""
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not permissions.may_see_health_data(request.user):
+            excluded += list(HEALTH_FIELDS)
+        return excluded
+
+
+class MissionInline(admin.TabularInline):
+    model = Mission
+    extra = 0
+    fields = ["client_company", "start", "end", "hours"]
+    verbose_name_plural = "missions du dossier"
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "mission", "add")
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "mission", "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "mission", "delete")
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "mission", "view")
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["kind", "file", "status", "received_on", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "document", "add")
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "document", "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "document", "delete")
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_access_model(request.user, "document", "view")
+
+
+class DossierEventInline(admin.TabularInline):
+    model = DossierEvent
+    extra = 0
+    fields = ["created", "actor", "kind", "from_state", "to_state", "comment"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "historique du dossier"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+@admin.register(Dossier)
+class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
+    fsm_fields = ["state"]
+    fsm_transition_success_msg = "Étape « {transition_name} » effectuée."
+    fsm_transition_not_allowed_msg = "L'étape « {transition_name} » n'est pas possible."
+    list_display = [
+        "pk",
+        "worker",
+        "dispositif",
+        "state_badge",
+        "agency",
+        "case_worker",
+        "contract_start",
+        "akto_reference",
+    ]
+    list_display_links = ["pk", "worker"]
+    list_filter = [
+        "dispositif",
+        "state",
+        ("agency", admin.RelatedOnlyFieldListFilter),
+        ("case_worker", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["worker__last_name", "worker__first_name", "=akto_reference"]
+    list_select_related = ["worker", "agency", "case_worker"]
+    list_per_page = 50
+    show_full_result_count = False
+    date_hierarchy = "contract_start"
+    filter_horizontal = ["client_companies"]
+    readonly_fields = ["state", "findings_panel", "created", "updated"]
+    inlines = [MissionInline, DocumentInline, DossierEventInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "state",
+                    "findings_panel",
+                    "dispositif",
+                    "agency",
+                    "worker",
+                    "case_worker",
+                ]
+            },
+        ),
+        (
+            "Parcours",
+            {
+                "fields": [
+                    ("contract_start", "contract_end"),
+                    ("training_start", "training_end"),
+                    ("planned_training_hours", "planned_contract_hours"),
+                    ("certification_code", "certification_title"),
+                    "training_provider",
+                    "afest",
+                    "client_companies",
+                    ("agency_tutor", "eu_tutor"),
+                ]
+            },
+        ),
+        (
+            "AKTO et financement",
+            {
+                "fields": [
+                    "opinion_date",
+                    ("funds_requested_on", "funds_reserved_on"),
+                    ("funds_reference", "reserved_amount"),
+                    ("deposit_date", "akto_reference"),
+                    "akto_decision_date",
+                    "reimbursement_requested_on",
+                    "cancellation_reason",
+                ],
+                "description": "Ces informations sont saisies par les étapes du dossier.",
+            },
+        ),
+        ("Notes", {"fields": ["notes", "created", "updated"]}),
+    ]
+    # Filled by the transition forms, so that each step records its own data and event.
+    step_fields = [
+        "opinion_date",
+        "funds_requested_on",
+        "funds_reserved_on",
+        "funds_reference",
+        "reserved_amount",
+        "deposit_date",
+        "akto_reference",
+        "akto_decision_date",
+        "reimbursement_requested_on",
+        "cancellation_reason",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), *self.step_fields]
+        if obj is not None:
+            readonly.append("dispositif")
+        return readonly
+
+    def get_queryset(self, request):
+        return permissions.scope_dossiers(Dossier.objects.all(), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "case_worker":
+            kwargs["queryset"] = User.objects.filter(
+                agencies__in=_agencies_of(request.user)
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="état", ordering="state")
+    def state_badge(self, obj):
+        return format_html(
+            '<span class="state state-{}">{}</span>', obj.state, obj.get_state_display()
+        )
+
+    @admin.display(description="points de contrôle")
+    def findings_panel(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        findings = checks.dossier_findings(obj)
+        if not findings:
+            return "Aucun point bloquant pour les prochaines étapes."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li class="finding finding-{}"><strong>{}</strong> — {} <em>(source : {})</em></li>',
+                (
+                    (f.severity, "Bloquant" if f.blocking else "Attention", f.message, f.source)
+                    for f in findings
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            services.dossier_record_change(
+                dossier=obj, by=request.user, created=not change, changed=form.changed_data
+            )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Mission):
+                instance.worker = form.instance.worker
+            if isinstance(instance, Document) and instance.uploaded_by_id is None:
+                instance.uploaded_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+
+    # django-fsm-2 admin hooks: run every step through the service.
+
+    def response_change(self, request, obj):
+        name = request.POST.get(self.fsm_post_param)
+        if name and name not in transitions.TRANSITION_NAMES:
+            self.message_user(request, "Cette étape n'existe pas.", level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        if transition_name not in transitions.TRANSITION_NAMES:
+            raise Http404("Cette étape n'existe pas.")
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return "Étapes possibles"
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
+        data = dict(kwargs or {})
+        data.setdefault("expected_state", request.POST.get("_fsm_expected_state", ""))
+        try:
+            services.dossier_run_transition(
+                dossier_id=obj.pk, name=transition_name, by=request.user, data=data
+            )
+        except DossierError as error:
+            self.message_user(request, _error_text(error), level=messages.ERROR)
+            return False
+        self.message_user(
+            request,
+            f"Étape « {transitions.label(transition_name)} » effectuée.",
+            level=messages.SUCCESS,
+        )
+        return True
+
+
+def _error_text(error: DossierError) -> str:
+    details = [f"{field} : {' '.join(msgs)}" for field, msgs in error.errors.items()]
+    return " ".join([error.message, *details])
+
+
+@admin.register(Mission)
+class MissionAdmin(AgencyScopedAdmin):
+    agency_path = "worker__agency"
+    list_display = ["worker", "client_company", "start", "end", "hours", "dossier"]
+    list_select_related = ["worker", "client_company", "dossier"]
+    search_fields = ["worker__last_name", "client_company__name"]
+    date_hierarchy = "start"
+
+
+@admin.register(Document)
+class DocumentAdmin(AgencyScopedAdmin):
+    agency_path = "dossier__agency"
+    list_display = ["dossier", "kind", "status", "received_on"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["dossier__worker"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        ("Rôle et agences", {"fields": ["role", "agencies"]}),
+    ]
+    list_display = ["username", "first_name", "last_name", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    filter_horizontal = ["agencies", "groups", "user_permissions"]
+
+    def _may(self, request):
+        return permissions.is_administrator(request.user)
+
+    def has_module_permission(self, request):
+        return self._may(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request)

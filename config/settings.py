@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cases",
     "accords",
     "notifications",
+    "django_fsm",  # after our apps, so that cases/templates/django_fsm/ overrides its templates
 ]
 
 MIDDLEWARE = [
@@ -123,15 +124,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        # Compressed, not hashed: pages render even before `collectstatic` has run.
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_MANIFEST_STRICT = False
 # Uploaded documents live outside the web root and are served only through permission checks.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "documents"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django_fsm.admin import FSMAdminMixin
 
 from cases import checks, permissions, services, transitions
+from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
 from cases.models import (
     Agency,
@@ -267,6 +268,12 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
 
     def get_queryset(self, request):
         return permissions.scope_dossiers(Dossier.objects.all(), request.user)
+
+    def has_change_permission(self, request, obj=None):
+        """A closed or cancelled dossier is history: it can be read, not edited."""
+        if obj is not None and obj.state in FINAL_STATES:
+            return False
+        return super().has_change_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "case_worker":

@@ -20,7 +20,10 @@ def var_dir(settings, tmp_path):
 def test_seed_demo_builds_every_dispositif_and_state_and_the_accounts_file(var_dir):
     call_command("seed_demo")
     assert Agency.objects.count() == 3
-    assert {a.company_name for a in Agency.objects.all()} == {"Groupe Alpha Intérim", "Tremplin ETTI"}
+    assert {a.company_name for a in Agency.objects.all()} == {
+        "Groupe Alpha Intérim",
+        "Tremplin ETTI",
+    }
     assert Agency.objects.filter(kind="ETTI").count() == 1
     assert 35 <= Worker.objects.count() <= 45
     assert 55 <= Dossier.objects.count() <= 65

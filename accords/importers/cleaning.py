@@ -46,7 +46,14 @@ def vocabulary(text: str) -> frozenset[str]:
         token = match.group(0)
         words.add(token)
         words.update(token.split("-"))
+        if "-" in token:
+            words.add(_singular_compound(token))
     return frozenset(words)
+
+
+def _singular_compound(compound: str) -> str:
+    """ "accords-cadres" and "accord-cadre" share a key: plurals do not hide a compound."""
+    return "-".join(part.rstrip("sx") for part in compound.split("-"))
 
 
 def _keeps_hyphen(head: str, tail: str, vocab: frozenset[str]) -> bool:
@@ -57,7 +64,8 @@ def _keeps_hyphen(head: str, tail: str, vocab: frozenset[str]) -> bool:
         return True  # c'est-à-dire, papiers-cartons
     joined = (head + tail).lower()
     compound = f"{head}-{tail}".lower()
-    return compound in vocab and joined not in vocab
+    known = compound in vocab or _singular_compound(compound) in vocab
+    return known and joined not in vocab
 
 
 def join_broken_lines(lines: list[str], vocab: frozenset[str]) -> str:

@@ -149,7 +149,7 @@ def _banner_continuation(line: str) -> bool:
 def _read_text(lines: list[str], span: _Span, vocab: frozenset[str]) -> ParsedAccord:
     heading = HEADING.match(lines[span.heading])
     body = lines[span.nor + 1 : span.end]
-    articles = _articles(body, span.nor + 1, vocab)
+    articles = _articles(body, vocab)
     if not articles:
         raise ImportParseError(
             "texte sans article : aucune ligne « Article … », « Annexe », « Préambule » "
@@ -226,7 +226,7 @@ def _split_names(text: str) -> list[str]:
     return [" ".join(name.split()) for name in names if name.strip(" ,;.")]
 
 
-def _articles(body: list[str], offset: int, vocab: frozenset[str]) -> list[ParsedArticle]:
+def _articles(body: list[str], vocab: frozenset[str]) -> list[ParsedArticle]:
     """Cut the body at each printed heading: Préambule, Article …, Annexe … (or Chapitre …)."""
     patterns = (ARTICLE, ANNEX, PREAMBLE)
     starts = _heading_lines(body, patterns)

@@ -74,11 +74,11 @@ def join_broken_lines(lines: list[str], vocab: frozenset[str]) -> str:
     for line in lines:
         line = fix_ligatures(line.rstrip(), vocab)
         previous = out[-1] if out else ""
-        hyphen = _LINE_END_HYPHEN.search(previous)
+        hyphen = _LINE_END_HYPHEN.search(previous) if previous.endswith("-") else None
         first = _FIRST_WORD.match(line)
         if hyphen and not line.strip():
             continue  # a page break fell inside the hyphenated word
-        if hyphen and first and line.strip() and previous.rstrip().endswith("-"):
+        if hyphen and first and line.strip():
             head, tail = hyphen.group(1), first.group(1)
             glue = "-" if _keeps_hyphen(head, tail, vocab) else ""
             out[-1] = previous[: hyphen.start()] + head + glue + line.lstrip()

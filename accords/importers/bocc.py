@@ -4,6 +4,11 @@ A file holds one or more texts. Each text starts with a heading line giving its 
 signature date ("Avenant n° 59 du 20 juin 2024"), continued by its subject lines, then a
 "NOR :" line. Between texts the print repeats running heads ("Brochure n° … | …",
 "IDCC : … | BRANCHE") that belong to no text.
+
+Articles are the printed headings "Préambule", "Article …" and "Annexe …" (or "Chapitre …" in
+a text that has no article). An amended article reprinted inside an avenant without a leading
+« is read as an article too: the bulletin's quotes do not always close, so they cannot be
+tracked to tell the two apart.
 """
 
 import re

@@ -102,6 +102,10 @@ def test_spot_checked_titles_and_brochures(bulletin):
     assert training.title.startswith(
         "Protocole d’accord du 28 juin 2024 relatif à la formation professionnelle"
     )
+    assert training.articles[1].title == (
+        "Instances paritaires de pilotage et de déploiement de la formation professionnelle"
+    )  # printed "pro-" / "fessionnelle"
+    assert [a.number for a in training.articles[-3:]] == ["Annexe 1", "Annexe 2", "Annexe 3"]
     assert bulletin[12].brochure == "3251"  # running head continued over bracketed lines
     assert bulletin[-1].brochure == ""  # "Convention collective" head, no brochure number
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json",
             action="store_true",
-            help="Affiche un objet JSON par texte trouvé au lieu du résumé.",
+            help="Affiche un objet JSON par texte trouvé au lieu du résumé (l'import a lieu de même).",
         )
 
     def handle(self, *args, files, json: bool, **options):

@@ -1,0 +1,90 @@
+"""Admin of the accords registry: administrators edit, every other staff user reads."""
+
+from django.contrib import admin
+
+from accords.models import Accord, Article, Certification, CertificationListEntry
+from cases.permissions import is_administrator
+
+
+class AdministratorEditsMixin:
+    """Only administrators add, change or delete; other staff users may only look."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+
+class ArticleInline(AdministratorEditsMixin, admin.StackedInline):
+    model = Article
+    extra = 0
+    fields = ("order", "number", "title", "text")
+    ordering = ("order",)
+
+
+@admin.register(Accord)
+class AccordAdmin(AdministratorEditsMixin, admin.ModelAdmin):
+    list_display = ("title", "kind", "idcc", "nor", "signature_date", "scope", "status")
+    list_filter = ("kind", "scope", "status", "idcc")
+    search_fields = ("title", "nor", "idcc", "brochure")
+    date_hierarchy = "signature_date"
+    readonly_fields = ("fingerprint", "source_file", "created", "updated")
+    inlines = [ArticleInline]
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "idcc", "brochure", "nor", "scope", "status")}),
+        (
+            "Dates",
+            {
+                "fields": (
+                    "signature_date",
+                    "extension_order_date",
+                    "jorf_date",
+                    "in_force_from",
+                    "in_force_until",
+                )
+            },
+        ),
+        ("Signataires", {"fields": ("employer_signatories", "union_signatories")}),
+        (
+            "Source",
+            {
+                "classes": ("collapse",),
+                "fields": ("source_file", "fingerprint", "source_text", "created", "updated"),
+            },
+        ),
+    )
+
+
+@admin.register(Certification)
+class CertificationAdmin(AdministratorEditsMixin, admin.ModelAdmin):
+    list_display = ("code", "title", "level")
+    list_filter = ("level",)
+    search_fields = ("code", "title")
+
+
+@admin.register(CertificationListEntry)
+class CertificationListEntryAdmin(AdministratorEditsMixin, admin.ModelAdmin):
+    list_display = (
+        "certification",
+        "title_as_listed",
+        "sector",
+        "sub_sector",
+        "job",
+        "excluded_from_extension",
+        "accord",
+    )
+    list_filter = ("excluded_from_extension", "sector", "accord", "certification__level")
+    search_fields = ("certification__code", "title_as_listed", "job", "sector", "sub_sector")
+    list_select_related = ("certification", "accord")
+    autocomplete_fields = ("certification",)
+    ordering = ("accord", "order")

@@ -1,11 +1,17 @@
 # Every target sets itself up: a machine with Python 3.11 and make is enough.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The interpreter itself, not a launcher such as a pyenv shim: uv recreates .venv whenever the
+# --python it is given is not the path .venv was made from.
+PYTHON_EXE = $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 VENV_PY := .venv/bin/python
 MANAGE := $(VENV_PY) manage.py
+# honcho, given 15 s instead of its built-in 5 s between SIGTERM and SIGKILL on Ctrl-C: the
+# Celery worker needs about 6 s to stop its pool (see docs/ci-and-run.md).
+HONCHO := $(VENV_PY) -c 'import honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 15; honcho.command.main()'
 
 .PHONY: install run test lint migrations-check bench clean
 
@@ -15,15 +21,18 @@ $(UV):
 
 ## install: create or update .venv from uv.lock (exact versions, dev tools included)
 install: $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON_EXE)
 
 ## run: migrate, load reference and demo data, then serve web + Celery worker + beat
+##      (Procfile.dev under honcho; web on 127.0.0.1:8000 or $$PORT, DEBUG on; Ctrl-C stops all)
+run: export DEBUG ?= true
+run: export PORT ?= 8000
 run: install
-	mkdir -p var
+	mkdir -p var/celery
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference
 	$(MANAGE) seed_demo
-	$(VENV_PY) -m honcho -f Procfile.dev start
+	$(HONCHO) -f Procfile.dev start
 
 ## test: the whole test suite (set DATABASE_URL / REDIS_URL to test on PostgreSQL / Redis)
 test: install

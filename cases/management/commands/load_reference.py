@@ -4,6 +4,7 @@ from django.utils.module_loading import import_string
 # Each loader is idempotent and returns a one-line French summary.
 LOADERS = [
     "cases.reference.load_document_requirements",
+    "accords.reference_rules.load_rule_sets",
 ]
 
 

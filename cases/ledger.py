@@ -111,3 +111,22 @@ def ledger_findings(dossier: Dossier) -> list[Finding]:
             field="funding_lines",
         )
     ]
+
+
+def funding_estimate_record(*, dossier: Dossier, on: dt.date, by=None) -> FundingLine | None:
+    """Record the rules engine's estimate as a ledger line (None when the rate is unknown)."""
+    from cases.plan_checks import dossier_funding
+
+    found = dossier_funding(dossier)
+    if found.rate_unknown:
+        return None
+    return funding_line_add(
+        dossier=dossier,
+        kind=FundingLineKind.ESTIMATED,
+        amount=found.amount,
+        on=on,
+        hours=found.hours,
+        hourly_rate=found.hourly_rate,
+        source=found.source,
+        by=by,
+    )

@@ -77,11 +77,11 @@ class WorkerInput(serializers.Serializer):
         },
     )
     highest_level = serializers.ChoiceField(
-        choices=[3, 4, 5, 6, 7, 8],
+        choices=[0, 3, 4, 5, 6, 7, 8],
         allow_null=True,
         required=False,
         default=None,
-        help_text="Niveau de la plus haute certification détenue (3 à 8) ; null si aucune.",
+        help_text="Niveau de la plus haute certification détenue (3 à 8) ; null ou 0 si aucune.",
         error_messages={"invalid_choice": "« {input} » : niveau attendu de 3 à 8, ou null."},
     )
     publics = serializers.ListField(
@@ -253,7 +253,7 @@ def build_plan(data: dict) -> Plan:
     situation = WorkerSituation(
         birth_date=worker["birth_date"],
         employment=worker["employment"],
-        highest_level=worker["highest_level"],
+        highest_level=worker["highest_level"] or None,
         publics=frozenset(worker["publics"]),
         branch_hours_12m=worker["branch_hours_12m"] or Decimal("0"),
     )

@@ -14,7 +14,7 @@ from accords.rule_selectors import certification_listing, rate_in_force, rule_se
 from cases.findings import Finding
 from cases.models import Dossier, Mission
 from cases.rules import deadlines as rule_deadlines
-from cases.rules.engine import check_plan
+from cases.rules.engine import check_plan, french_number
 from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
 from cases.rules.params import RuleParameters
 from cases.rules.plan import Plan, WorkerSituation
@@ -193,7 +193,7 @@ def post_training_findings(
         Finding(
             code="post_training_missions_insufficient",
             severity="warning",
-            message=f"Missions après la formation : {done.normalize():f} h au "
+            message=f"Missions après la formation : {french_number(done)} h au "
             f"{window_end:%d/%m/%Y}, il fallait au moins {rule.numerator}/{rule.denominator} "
             "des heures de formation.",
             source=rule.source,

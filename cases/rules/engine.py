@@ -29,12 +29,17 @@ def _error(code: str, message: str, source: str, field: str | None = None) -> li
     return [Finding(code=code, severity="error", message=message, source=source, field=field)]
 
 
+def french_number(value: Decimal) -> str:
+    """149.99 → « 149,99 »; 1800.00 → « 1800 »."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 def _hours(value: Decimal) -> str:
-    return f"{value.normalize():f} h"
+    return f"{french_number(value)} h"
 
 
 def _percent(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f} %"
+    return f"{french_number(value * 100)} %"
 
 
 def check_age(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Finding]:

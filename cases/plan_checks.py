@@ -4,6 +4,7 @@ The engine (cases.rules) is pure; this module reads the database for it.
 """
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -38,6 +39,15 @@ BEFORE_DEPOSIT = frozenset(
 AFTER_TRAINING = frozenset({"request_reimbursement", "close"})
 TUTOR_FIELDS = {"agency": "agency_tutor", "eu": "eu_tutor"}
 TUTOR_LABELS = {"agency": "tuteur en agence", "eu": "tuteur en entreprise utilisatrice"}
+# Where a plan finding points on the dossier form (worker findings point at the worker).
+DOSSIER_FIELDS = {
+    "plan.contract_end": "contract_end",
+    "plan.contract_hours": "planned_contract_hours",
+    "plan.training_hours": "planned_training_hours",
+    "plan.training_end": "training_end",
+    "plan.certification": "certification_code",
+    "plan.mission_hours": "missions",
+}
 
 
 def _sum(queryset) -> Decimal:
@@ -87,7 +97,10 @@ def rule_set_missing(dossier: Dossier) -> Finding:
 def plan_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
     plan = dossier_plan(dossier)
     listing = certification_listing(params, plan.certification)
-    return check_plan(plan, params, listing=listing)
+    return [
+        replace(finding, field=DOSSIER_FIELDS.get(finding.field, "worker"))
+        for finding in check_plan(plan, params, listing=listing)
+    ]
 
 
 def dossier_funding(dossier: Dossier) -> FundingEstimate:

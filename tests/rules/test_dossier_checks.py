@@ -144,3 +144,17 @@ def test_branch_seniority_counts_recorded_missions(db):
         worker=dossier.worker, start=dt.date(2025, 3, 2), end=dt.date(2025, 3, 20), hours=D("50")
     )
     assert "seniority_insufficient" not in codes_of(dossier, "request_funds")
+
+
+def test_plan_findings_point_at_dossier_fields(db):
+    """003 — fiche CPI (150 h minimum): the finding names the dossier's own field."""
+    dossier = DossierFactory(
+        cpi=True,
+        contract_end=dt.date(2026, 9, 1),
+        planned_contract_hours=D("800"),
+        planned_training_hours=D("149"),
+        worker__birth_date=dt.date(1990, 1, 1),
+    )
+    fields = {f.code: f.field for f in checks.transition_findings(dossier, "submit")}
+    assert fields["training_hours_below_minimum"] == "planned_training_hours"
+    assert fields["public_not_eligible"] == "worker"

@@ -287,3 +287,21 @@ def test_decimal_strings_are_exact(client):
         ),
     ).json()
     assert Decimal(data["funding"]["amount"]) == Decimal("2558.50")
+
+
+def test_query_budget(client, django_assert_max_num_queries):
+    """The simulator reads the rule set, the rate and the list: a handful of queries."""
+    with django_assert_max_num_queries(8):
+        assert post(client, CASES["PRO_A_INTERIM"]).status_code == 200
+
+
+def test_openapi_documents_codes_and_shapes(rules):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/rules/check"]["post"]
+    assert "training_ratio_out_of_range" in operation["description"]
+    assert "JOB_SEEKER_LONG_TERM" in operation["description"]
+    assert set(operation["responses"]) == {"200", "400"}
+    answer = schema["components"]["schemas"]["RulesCheckAnswer"]["properties"]
+    assert {"eligible", "rule_set", "findings", "funding", "deadlines"} <= set(answer)

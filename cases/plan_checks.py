@@ -20,18 +20,10 @@ from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
 from cases.rules.params import RuleParameters
 from cases.rules.plan import Plan, WorkerSituation
 
-# Plan rules are settled once the contract has started; later steps only get step findings.
-PLAN_CHECKED = frozenset(
-    {
-        "request_opinion",
-        "give_opinion",
-        "request_funds",
-        "reserve_funds",
-        "submit",
-        "accept",
-        "start_training",
-    }
-)
+# The agency's own steps up to the start are checked against the plan rules. Recording what
+# FPE.TT or AKTO decided (opinion, reservation, acceptance) is never blocked by them, and plan
+# rules are settled once the contract has started: later steps only get step findings.
+PLAN_CHECKED = frozenset({"request_opinion", "request_funds", "submit", "start_training"})
 FILING = frozenset({"request_opinion", "request_funds", "submit"})
 BEFORE_DEPOSIT = frozenset(
     {"request_opinion", "give_opinion", "request_funds", "reserve_funds", "submit"}

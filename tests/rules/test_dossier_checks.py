@@ -158,3 +158,28 @@ def test_plan_findings_point_at_dossier_fields(db):
     fields = {f.code: f.field for f in checks.transition_findings(dossier, "submit")}
     assert fields["training_hours_below_minimum"] == "planned_training_hours"
     assert fields["public_not_eligible"] == "worker"
+
+
+@pytest.mark.parametrize(
+    ("dispositif", "state", "transition"),
+    [
+        ("car", "opinion_requested", "give_opinion"),
+        ("cipi", "funds_requested", "reserve_funds"),
+        ("cpi", "submitted", "accept"),
+        ("cpi", "in_training", "start_follow_up"),
+    ],
+)
+def test_recording_outside_decisions_is_not_blocked_by_plan_rules(
+    db, dispositif, state, transition
+):
+    """DOMAIN.md §3: FPE.TT and AKTO decide; the dossier records what they decided."""
+    dossier = DossierFactory(
+        **{dispositif: True}, state=state, worker__birth_date=dt.date(1980, 1, 1)
+    )
+    assert "public_not_eligible" in codes_of(
+        dossier, "request_funds" if dispositif == "cipi" else "submit"
+    )
+    assert not {f.code for f in checks.blocking_findings(dossier, transition)} & {
+        "public_not_eligible",
+        "age_out_of_range",
+    }

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from accords.models import CertificationListEntry, FundingProgramme, FundingRate, RuleSet
-from cases.rules.engine import Listing
-from cases.rules.funding import Rate
+from cases.findings import Finding
+from cases.rules.deadlines import Deadline
+from cases.rules.engine import Listing, is_eligible
+from cases.rules.funding import FundingEstimate, Rate
 from cases.rules.params import RuleParameters
 
 
@@ -48,3 +50,32 @@ def certification_listing(params: RuleParameters, code: str | None) -> Listing |
     if matching.exists():
         return Listing.EXCLUDED
     return Listing.NOT_LISTED
+
+
+def rule_set_summary(rule_set: RuleSet) -> dict:
+    return {
+        "id": rule_set.pk,
+        "dispositif": rule_set.dispositif,
+        "valid_from": rule_set.valid_from.isoformat(),
+        "valid_to": rule_set.valid_to.isoformat() if rule_set.valid_to else None,
+        "source": rule_set.source,
+    }
+
+
+def rules_answer(
+    rule_set: RuleSet | None,
+    findings: list[Finding],
+    funding: FundingEstimate,
+    deadlines: list[Deadline],
+) -> dict:
+    """The shape the simulator answers with, also used for a dossier's rules report."""
+    return {
+        "eligible": is_eligible(findings),
+        "rule_set": rule_set_summary(rule_set) if rule_set else None,
+        "findings": [
+            {"code": f.code, "severity": f.severity, "message": f.message, "source": f.source}
+            for f in findings
+        ],
+        "funding": funding.as_dict(),
+        "deadlines": [deadline.as_dict() for deadline in deadlines],
+    }

@@ -11,7 +11,12 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from accords.rule_selectors import certification_listing, rate_in_force, rule_set_in_force
+from accords.rule_selectors import (
+    certification_listing,
+    rate_in_force,
+    rule_set_in_force,
+    rules_answer,
+)
 from cases.findings import Finding
 from cases.models import Dossier, Mission
 from cases.rules import deadlines as rule_deadlines
@@ -238,3 +243,16 @@ def rules_findings(
     today = today or timezone.localdate()
     found = plan_findings(dossier, params) if transition in PLAN_CHECKED else []
     return found + step_findings(dossier, params, transition, today)
+
+
+def dossier_rules_report(dossier: Dossier) -> dict:
+    """The simulator's answer for a dossier's plan: eligibility, funding, deadlines (read-only)."""
+    rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
+    funding = dossier_funding(dossier)
+    if rule_set is None:
+        return rules_answer(None, [rule_set_missing(dossier)], funding, [])
+    params = rule_set.params
+    findings = plan_findings(dossier, params)
+    if funding.rate_unknown:
+        findings.append(rate_unknown_finding(dossier.dispositif))
+    return rules_answer(rule_set, findings, funding, dossier_deadlines(dossier, params))

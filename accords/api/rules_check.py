@@ -14,13 +14,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accords.models import RuleSet
-from accords.rule_selectors import certification_listing, rate_in_force, rule_set_in_force
+from accords.rule_selectors import (
+    certification_listing,
+    rate_in_force,
+    rule_set_in_force,
+    rules_answer,
+)
 from cases.choices import Dispositif, Employment, PublicCode
 from cases.findings import Finding
 from cases.rules.deadlines import plan_deadlines
-from cases.rules.engine import check_plan, is_eligible
-from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
+from cases.rules.engine import check_plan
+from cases.rules.funding import estimate, rate_unknown_finding
 from cases.rules.plan import Plan, WorkerSituation
 from cases.validators import validate_certification_code
 
@@ -234,20 +238,6 @@ EXAMPLE_REQUEST = {
 }
 
 
-def _finding_dict(finding: Finding) -> dict:
-    return {k: getattr(finding, k) for k in ("code", "severity", "message", "source")}
-
-
-def _rule_set_dict(rule_set: RuleSet) -> dict:
-    return {
-        "id": rule_set.pk,
-        "dispositif": rule_set.dispositif,
-        "valid_from": rule_set.valid_from.isoformat(),
-        "valid_to": rule_set.valid_to.isoformat() if rule_set.valid_to else None,
-        "source": rule_set.source,
-    }
-
-
 def build_plan(data: dict) -> Plan:
     worker, plan = data["worker"], data["plan"]
     situation = WorkerSituation(
@@ -272,24 +262,14 @@ def simulate(data: dict) -> dict:
             f"{plan.contract_start:%d/%m/%Y}.",
             source="Référentiel des jeux de règles",
         )
-        return _answer(None, [missing], estimate(plan.training_hours, None), [])
+        return rules_answer(None, [missing], estimate(plan.training_hours, None), [])
     params = rule_set.params
     findings = check_plan(plan, params, listing=certification_listing(params, plan.certification))
     funding = estimate(plan.training_hours, rate_in_force(plan.dispositif, plan.contract_start))
     if funding.rate_unknown:
         findings.append(rate_unknown_finding(plan.dispositif))
     deadlines = plan_deadlines(plan, params, departement=data["departement"])
-    return _answer(rule_set, findings, funding, deadlines)
-
-
-def _answer(rule_set, findings: list[Finding], funding: FundingEstimate, deadlines) -> dict:
-    return {
-        "eligible": is_eligible(findings),
-        "rule_set": _rule_set_dict(rule_set) if rule_set else None,
-        "findings": [_finding_dict(f) for f in findings],
-        "funding": funding.as_dict(),
-        "deadlines": [deadline.as_dict() for deadline in deadlines],
-    }
+    return rules_answer(rule_set, findings, funding, deadlines)
 
 
 class RulesCheckView(APIView):

@@ -183,3 +183,14 @@ def test_recording_outside_decisions_is_not_blocked_by_plan_rules(
         "public_not_eligible",
         "age_out_of_range",
     }
+
+
+def test_dossier_rules_report(db):
+    """CPNE decision of 1 June 2021 (CDPI 14 €/h); 003 — fiche CDPI (reservation, missions)."""
+    from cases.plan_checks import dossier_rules_report
+
+    dossier = DossierFactory(cdpi=True, worker__other_agencies_branch_hours=D("200"))
+    report = dossier_rules_report(dossier)
+    assert report["eligible"] is True
+    assert report["funding"]["amount"] == "5600.00"
+    assert [d["kind"] for d in report["deadlines"]] == ["fund_reservation", "mission_obligation"]

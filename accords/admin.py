@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from accords import admin_rules  # noqa: F401  (rule sets and funding rates)
 from accords.models import Accord, Article, Certification, CertificationListEntry
 from cases.permissions import is_administrator
 

@@ -1,7 +1,9 @@
 """Checks that a dossier is ready for its next step; errors block the transition."""
 
 from cases.findings import Finding
+from cases.ledger import ledger_findings
 from cases.models import DocumentRequirement, Dossier
+from cases.plan_checks import AFTER_TRAINING, rules_findings
 
 
 def missing_documents(dossier: Dossier, transition: str) -> list[DocumentRequirement]:
@@ -28,8 +30,17 @@ def document_findings(dossier: Dossier, transition: str) -> list[Finding]:
 
 
 def transition_findings(dossier: Dossier, transition: str) -> list[Finding]:
-    """Every finding that concerns running `transition` on `dossier` now."""
-    return document_findings(dossier, transition)
+    """Every finding that concerns running `transition` on `dossier` now.
+
+    Documents, then the rules engine (plan rules of the rule set in force on the contract
+    start date, and the steps taken so far), then the funding ledger.
+    """
+    if transition == "cancel":  # stopping a dossier never depends on what it lacks
+        return []
+    findings = document_findings(dossier, transition) + rules_findings(dossier, transition)
+    if transition in AFTER_TRAINING:
+        findings += ledger_findings(dossier)
+    return findings
 
 
 def blocking_findings(dossier: Dossier, transition: str) -> list[Finding]:

@@ -128,3 +128,12 @@ class CertificationLevel(models.IntegerChoices):
     LEVEL_6 = 6, _("Niveau 6 (licence, bac + 3)")
     LEVEL_7 = 7, _("Niveau 7 (master, bac + 5)")
     LEVEL_8 = 8, _("Niveau 8 (doctorat)")
+
+
+class FundingLineKind(models.TextChoices):
+    """The kinds of money line in a dossier's funding ledger (issue 3, « The funding ledger »)."""
+
+    ESTIMATED = "estimated", _("Estimé (moteur de règles)")
+    RESERVED = "reserved", _("Réservé (AKTO)")
+    CLAIMED = "claimed", _("Demandé (remboursement)")
+    PAID = "paid", _("Payé (AKTO)")

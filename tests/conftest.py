@@ -5,3 +5,17 @@ import pytest
 def _media_root(settings, tmp_path):
     """Uploaded files go to a throw-away folder."""
     settings.MEDIA_ROOT = tmp_path / "documents"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database holds the reference rule sets and funding rates.
+
+    Dossier transitions are checked against the rule set in force on the contract start:
+    without one they are blocked (`rule_set_missing`). Tests that need another state change
+    the rows inside their own transaction.
+    """
+    from accords.reference_rules import load_rule_sets
+
+    with django_db_blocker.unblock():
+        load_rule_sets()

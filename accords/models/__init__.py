@@ -1,3 +1,13 @@
 from accords.models.registry import Accord, Article, Certification, CertificationListEntry
+from accords.models.rules import FundingProgramme, FundingRate, RateDateBasis, RuleSet
 
-__all__ = ["Accord", "Article", "Certification", "CertificationListEntry"]
+__all__ = [
+    "Accord",
+    "Article",
+    "Certification",
+    "CertificationListEntry",
+    "FundingProgramme",
+    "FundingRate",
+    "RateDateBasis",
+    "RuleSet",
+]

@@ -1,6 +1,7 @@
 from cases.models.base import TimeStampedModel
 from cases.models.documents import Document, DocumentRequirement
 from cases.models.dossiers import Dossier, DossierEvent
+from cases.models.ledger import FundingLine
 from cases.models.missions import Mission
 from cases.models.organisations import Agency, ClientCompany, TrainingProvider
 from cases.models.users import User
@@ -13,6 +14,7 @@ __all__ = [
     "DocumentRequirement",
     "Dossier",
     "DossierEvent",
+    "FundingLine",
     "Mission",
     "TimeStampedModel",
     "TrainingProvider",

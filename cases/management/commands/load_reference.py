@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 LOADERS = [
     "cases.reference.load_document_requirements",
     "accords.reference_accords.load_pro_a_accords",
+    "accords.reference_rules.load_rule_sets",
 ]
 
 

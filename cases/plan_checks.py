@@ -1,0 +1,258 @@
+"""Run the rules engine on a dossier: build its plan, find its rule set, add step findings.
+
+The engine (cases.rules) is pure; this module reads the database for it.
+"""
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Sum
+from django.utils import timezone
+
+from accords.rule_selectors import (
+    certification_listing,
+    rate_in_force,
+    rule_set_in_force,
+    rules_answer,
+)
+from cases.findings import Finding
+from cases.models import Dossier, Mission
+from cases.rules import deadlines as rule_deadlines
+from cases.rules.engine import check_plan, french_number
+from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
+from cases.rules.params import RuleParameters
+from cases.rules.plan import Plan, WorkerSituation
+
+# The agency's own steps up to the start are checked against the plan rules. Recording what
+# FPE.TT or AKTO decided (opinion, reservation, acceptance) is never blocked by them, and plan
+# rules are settled once the contract has started: later steps only get step findings.
+PLAN_CHECKED = frozenset({"request_opinion", "request_funds", "submit", "start_training"})
+FILING = frozenset({"request_opinion", "request_funds", "submit"})
+BEFORE_DEPOSIT = frozenset(
+    {"request_opinion", "give_opinion", "request_funds", "reserve_funds", "submit"}
+)
+AFTER_TRAINING = frozenset({"request_reimbursement", "close"})
+TUTOR_FIELDS = {"agency": "agency_tutor", "eu": "eu_tutor"}
+TUTOR_LABELS = {"agency": "tuteur en agence", "eu": "tuteur en entreprise utilisatrice"}
+# Where a plan finding points on the dossier form (worker findings point at the worker).
+DOSSIER_FIELDS = {
+    "plan.contract_end": "contract_end",
+    "plan.contract_hours": "planned_contract_hours",
+    "plan.training_hours": "planned_training_hours",
+    "plan.training_end": "training_end",
+    "plan.certification": "certification_code",
+    "plan.mission_hours": "missions",
+}
+
+
+def _sum(queryset) -> Decimal:
+    return queryset.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+def branch_hours_12m(dossier: Dossier) -> Decimal:
+    """Missions recorded in the 12 months before the start, plus hours declared elsewhere."""
+    start = dossier.contract_start
+    since = start - relativedelta(months=12)
+    missions = Mission.objects.filter(worker=dossier.worker, start__gte=since, start__lt=start)
+    return _sum(missions) + dossier.worker.other_agencies_branch_hours
+
+
+def dossier_plan(dossier: Dossier) -> Plan:
+    worker = dossier.worker
+    situation = WorkerSituation(
+        birth_date=worker.birth_date,
+        employment=worker.employment,
+        highest_level=worker.highest_level or None,
+        publics=frozenset(worker.public_codes(on=dossier.contract_start)),
+        branch_hours_12m=branch_hours_12m(dossier),
+    )
+    return Plan(
+        dispositif=dossier.dispositif,
+        worker=situation,
+        contract_start=dossier.contract_start,
+        contract_end=dossier.contract_end,
+        training_start=dossier.training_start,
+        training_end=dossier.training_end,
+        training_hours=dossier.planned_training_hours,
+        contract_hours=dossier.planned_contract_hours,
+        certification=dossier.certification_code or None,
+    )
+
+
+def rule_set_missing(dossier: Dossier) -> Finding:
+    return Finding(
+        code="rule_set_missing",
+        severity="error",
+        message=f"Aucun jeu de règles {dossier.dispositif} n'est en vigueur au "
+        f"{dossier.contract_start:%d/%m/%Y} : le dossier ne peut pas être vérifié.",
+        source="Référentiel des jeux de règles",
+    )
+
+
+def plan_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
+    plan = dossier_plan(dossier)
+    listing = certification_listing(params, plan.certification)
+    return [
+        replace(finding, field=DOSSIER_FIELDS.get(finding.field, "worker"))
+        for finding in check_plan(plan, params, listing=listing)
+    ]
+
+
+def dossier_funding(dossier: Dossier) -> FundingEstimate:
+    rate = rate_in_force(dossier.dispositif, dossier.contract_start)
+    return estimate(dossier.planned_training_hours, rate)
+
+
+def dossier_deadlines(dossier: Dossier, params: RuleParameters) -> list[rule_deadlines.Deadline]:
+    return rule_deadlines.plan_deadlines(
+        dossier_plan(dossier),
+        params,
+        departement=dossier.agency.departement,
+        deposit_date=dossier.deposit_date,
+    )
+
+
+def tutor_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
+    if params.tutors is None:
+        return []
+    return [
+        Finding(
+            code="tutor_missing",
+            severity="error",
+            message=f"Le {TUTOR_LABELS[tutor]} n'est pas désigné.",
+            source=params.tutors.source,
+            field=TUTOR_FIELDS[tutor],
+        )
+        for tutor in sorted(params.tutors.values)
+        if not getattr(dossier, TUTOR_FIELDS[tutor])
+    ]
+
+
+def opinion_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
+    if not (params.opinion and params.opinion.required) or dossier.opinion_date:
+        return []
+    return [
+        Finding(
+            code="opinion_missing",
+            severity="error",
+            message="L'avis favorable du pôle reconversion FPE.TT n'est pas enregistré.",
+            source=params.opinion.source,
+            field="opinion_date",
+        )
+    ]
+
+
+def reservation_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
+    rule = params.fund_reservation
+    if not (rule and rule.required):
+        return []
+    reserved_on = dossier.funds_reserved_on
+    if reserved_on and reserved_on < dossier.contract_start:
+        return []
+    late = reserved_on is not None
+    return [
+        Finding(
+            code="funds_not_reserved",
+            severity="warning" if late else "error",
+            message=(
+                f"Les fonds ont été réservés le {reserved_on:%d/%m/%Y}, après le début du contrat."
+                if late
+                else "Le contrat ne peut pas démarrer sans réservation de fonds accordée par l'AKTO."
+            ),
+            source=rule.source,
+            field="funds_reserved_on",
+        )
+    ]
+
+
+def deposit_findings(dossier: Dossier, params: RuleParameters, today: dt.date) -> list[Finding]:
+    if params.deposit is None:
+        return []
+    due = rule_deadlines.deposit_due(
+        dossier_plan(dossier), params.deposit, dossier.agency.departement
+    )
+    deposited = dossier.deposit_date or today
+    if deposited <= due:
+        return []
+    return [
+        Finding(
+            code="deposit_overdue",
+            severity="warning",
+            message=f"Le dépôt à l'AKTO devait être fait au plus tard le {due:%d/%m/%Y}.",
+            source=params.deposit.source,
+            field="deposit_date",
+        )
+    ]
+
+
+def post_training_findings(
+    dossier: Dossier, params: RuleParameters, today: dt.date
+) -> list[Finding]:
+    rule = params.mission_after_training
+    if rule is None or dossier.training_end is None:
+        return []
+    window_end = dossier.training_end + relativedelta(months=rule.window_months)
+    if today <= window_end:
+        return []
+    done = _sum(dossier.missions.filter(start__gt=dossier.training_end, start__lte=window_end))
+    if done * rule.denominator >= dossier.planned_training_hours * rule.numerator:
+        return []
+    return [
+        Finding(
+            code="post_training_missions_insufficient",
+            severity="warning",
+            message=f"Missions après la formation : {french_number(done)} h au "
+            f"{window_end:%d/%m/%Y}, il fallait au moins {rule.numerator}/{rule.denominator} "
+            "des heures de formation.",
+            source=rule.source,
+            field="missions",
+        )
+    ]
+
+
+def step_findings(
+    dossier: Dossier, params: RuleParameters, transition: str, today: dt.date
+) -> list[Finding]:
+    """Findings about the steps taken so far, for the step about to run."""
+    found: list[Finding] = []
+    if transition in FILING:
+        found += tutor_findings(dossier, params)
+        if dossier_funding(dossier).rate_unknown:
+            found.append(rate_unknown_finding(dossier.dispositif))
+    if transition == "submit":
+        found += opinion_findings(dossier, params)
+    if transition == "start_training":
+        found += reservation_findings(dossier, params)
+    if transition in BEFORE_DEPOSIT:
+        found += deposit_findings(dossier, params, today)
+    if transition in AFTER_TRAINING:
+        found += post_training_findings(dossier, params, today)
+    return found
+
+
+def rules_findings(
+    dossier: Dossier, transition: str, today: dt.date | None = None
+) -> list[Finding]:
+    """Plan and step findings of `transition`, under the rule set in force on the start date."""
+    rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
+    if rule_set is None:
+        return [rule_set_missing(dossier)] if transition in PLAN_CHECKED else []
+    params = rule_set.params
+    today = today or timezone.localdate()
+    found = plan_findings(dossier, params) if transition in PLAN_CHECKED else []
+    return found + step_findings(dossier, params, transition, today)
+
+
+def dossier_rules_report(dossier: Dossier) -> dict:
+    """The simulator's answer for a dossier's plan: eligibility, funding, deadlines (read-only)."""
+    rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
+    funding = dossier_funding(dossier)
+    if rule_set is None:
+        return rules_answer(None, [rule_set_missing(dossier)], funding, [])
+    params = rule_set.params
+    findings = plan_findings(dossier, params)
+    if funding.rate_unknown:
+        findings.append(rate_unknown_finding(dossier.dispositif))
+    return rules_answer(rule_set, findings, funding, dossier_deadlines(dossier, params))

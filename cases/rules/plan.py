@@ -1,0 +1,56 @@
+"""A plan: what a dossier intends, as the rules engine reads it (DOMAIN.md §7)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from cases.rules.dates import default_contract_hours
+
+
+@dataclass(frozen=True)
+class WorkerSituation:
+    """The worker on the contract start date. `highest_level` None = no certification."""
+
+    birth_date: dt.date
+    employment: str
+    highest_level: int | None = None
+    publics: frozenset[str] = field(default_factory=frozenset)
+    branch_hours_12m: Decimal = Decimal("0")
+
+    def age_on(self, day: dt.date) -> int:
+        """Whole years on `day`: 25 up to the day before the 26th birthday."""
+        return relativedelta(day, self.birth_date).years
+
+
+@dataclass(frozen=True)
+class Plan:
+    dispositif: str
+    worker: WorkerSituation
+    contract_start: dt.date
+    contract_end: dt.date
+    training_hours: Decimal
+    training_start: dt.date | None = None
+    training_end: dt.date | None = None
+    contract_hours: Decimal | None = None
+    mission_hours: Decimal | None = None
+    certification: str | None = None
+
+    @property
+    def age(self) -> int:
+        return self.worker.age_on(self.contract_start)
+
+    @property
+    def effective_contract_hours(self) -> Decimal:
+        """The planned contract hours, or 35 h per calendar week of the contract."""
+        if self.contract_hours is not None:
+            return self.contract_hours
+        return default_contract_hours(self.contract_start, self.contract_end)
+
+    @property
+    def effective_mission_hours(self) -> Decimal:
+        """The planned mission hours, or what the contract leaves after the training."""
+        if self.mission_hours is not None:
+            return self.mission_hours
+        return max(self.effective_contract_hours - self.training_hours, Decimal("0"))

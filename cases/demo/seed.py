@@ -213,7 +213,7 @@ PLANS = {
         364, 350, Decimal("400"), None, ("RNCP38413", "Préparateur de commandes en entrepôt")
     ),
     Dispositif.CAI: PlanTemplate(
-        729, 700, Decimal("900"), None, ("RNCP37201", "CAP Maintenance des véhicules")
+        729, 700, Decimal("950"), None, ("RNCP37201", "CAP Maintenance des véhicules")
     ),
     Dispositif.CIPI: PlanTemplate(90, 45, Decimal("150"), Decimal("300"), ("", "")),
     Dispositif.CDPI: PlanTemplate(

@@ -180,12 +180,14 @@ def test_a_step_without_its_data_is_refused_in_french_and_changes_nothing(
     manager.agencies.add(dossier.agency)
     data = valid_data(name, dossier)
     data.pop(missing)
+    dossier.refresh_from_db()
+    before = {f.attname: getattr(dossier, f.attname) for f in Dossier._meta.concrete_fields}
     with pytest.raises(TransitionInvalid) as refused:
         dossier_run_transition(dossier_id=dossier.pk, name=name, by=manager, data=data)
     assert refused.value.errors[missing] == ["Ce champ est obligatoire."]
     dossier.refresh_from_db()
-    assert dossier.state == state
-    assert dossier.deposit_date is None
+    after = {f.attname: getattr(dossier, f.attname) for f in Dossier._meta.concrete_fields}
+    assert after == before
     assert not dossier.events.exists()
 
 

@@ -95,6 +95,49 @@ class TrainingProviderFactory(DjangoModelFactory):
     nda_number = "11755555575"
 
 
+EMPLOYMENT_FOR = {
+    Dispositif.PRO_A_INTERIM: Employment.CDII,
+    Dispositif.PRO_A_PERMANENT: Employment.CDI,
+}
+
+_LATER = {
+    DossierState.IN_TRAINING,
+    DossierState.MISSION_FOLLOW_UP,
+    DossierState.REIMBURSEMENT_REQUESTED,
+    DossierState.CLOSED,
+}
+_DECIDED = {DossierState.ACCEPTED, DossierState.REFUSED} | _LATER
+
+
+def lifecycle_fields(dispositif: str, state: str, start: dt.date):
+    """The dates and references a dossier in `state` has recorded on its way there."""
+    reservation_files = dispositif in (Dispositif.CIPI, Dispositif.CDPI)
+    if state == DossierState.FUNDS_RESERVED or (reservation_files and state in _LATER):
+        yield from [
+            ("funds_requested_on", start - dt.timedelta(days=20)),
+            ("funds_reserved_on", start - dt.timedelta(days=10)),
+            ("reserved_amount", Decimal("5600.00")),
+            ("funds_reference", "RES-TEST"),
+        ]
+    if state == DossierState.FUNDS_REQUESTED:
+        yield ("funds_requested_on", start - dt.timedelta(days=20))
+    if (
+        dispositif == Dispositif.CAR
+        and state in {DossierState.OPINION_GIVEN, DossierState.SUBMITTED} | _DECIDED
+    ):
+        yield ("opinion_date", start - dt.timedelta(days=15))
+    if not reservation_files and state in {DossierState.SUBMITTED} | _DECIDED:
+        deposit = (
+            start - dt.timedelta(days=1)
+            if dispositif == Dispositif.CAR
+            else start + dt.timedelta(days=2)
+        )
+        yield ("deposit_date", deposit)
+        yield ("akto_reference", "AKTO-TEST")
+        if state in _DECIDED:
+            yield ("akto_decision_date", deposit + dt.timedelta(days=8))
+
+
 class DossierFactory(DjangoModelFactory):
     """A coherent dossier; traits pick the dispositif, `state=` puts it in any state."""
 
@@ -108,7 +151,6 @@ class DossierFactory(DjangoModelFactory):
         cai = factory.Trait(dispositif=Dispositif.CAI, planned_training_hours=Decimal("500"))
         cipi = factory.Trait(
             dispositif=Dispositif.CIPI,
-            worker__rsa=True,
             planned_training_hours=Decimal("150"),
             planned_contract_hours=Decimal("300"),
             certification_code="",
@@ -116,31 +158,43 @@ class DossierFactory(DjangoModelFactory):
             contract_end=factory.LazyAttribute(lambda d: d.contract_start + dt.timedelta(days=90)),
             training_end=factory.LazyAttribute(lambda d: d.contract_start + dt.timedelta(days=45)),
         )
-        cdpi = factory.Trait(dispositif=Dispositif.CDPI, worker__career_change=True)
+        cdpi = factory.Trait(dispositif=Dispositif.CDPI)
         car = factory.Trait(
             dispositif=Dispositif.CAR,
-            worker__at_mp=True,
-            worker__fitness_status="unfit",
             training_end=factory.LazyAttribute(lambda d: d.contract_start + dt.timedelta(days=240)),
         )
         pro_a_interim = factory.Trait(
             dispositif=Dispositif.PRO_A_INTERIM,
-            worker__employment=Employment.CDII,
-            worker__highest_level=3,
             certification_code="CLEA",
             certification_title="Certificat CléA",
         )
         pro_a_permanent = factory.Trait(
             dispositif=Dispositif.PRO_A_PERMANENT,
-            worker__employment=Employment.CDI,
-            worker__highest_level=4,
             certification_code="CLEA",
             certification_title="Certificat CléA",
         )
 
     dispositif = Dispositif.CPI
     agency = factory.SubFactory(AgencyFactory)
-    worker = factory.SubFactory(WorkerFactory, agency=factory.SelfAttribute("..agency"))
+    worker = factory.SubFactory(
+        WorkerFactory,
+        agency=factory.SelfAttribute("..agency"),
+        # A worker whose situation fits the dispositif (DOMAIN.md §2).
+        employment=factory.LazyAttribute(
+            lambda w: EMPLOYMENT_FOR.get(w.factory_parent.dispositif, Employment.CTT)
+        ),
+        rsa=factory.LazyAttribute(lambda w: w.factory_parent.dispositif == Dispositif.CIPI),
+        career_change=factory.LazyAttribute(
+            lambda w: w.factory_parent.dispositif == Dispositif.CDPI
+        ),
+        at_mp=factory.LazyAttribute(lambda w: w.factory_parent.dispositif == Dispositif.CAR),
+        fitness_status=factory.LazyAttribute(
+            lambda w: "unfit" if w.factory_parent.dispositif == Dispositif.CAR else ""
+        ),
+        highest_level=factory.LazyAttribute(
+            lambda w: 3 if w.factory_parent.dispositif.startswith("PRO_A") else 0
+        ),
+    )
     contract_start = dt.date(2026, 3, 2)
     contract_end = factory.LazyAttribute(lambda d: d.contract_start + dt.timedelta(days=364))
     training_start = factory.SelfAttribute("contract_start")
@@ -154,6 +208,8 @@ class DossierFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         state = kwargs.pop("state", DossierState.DRAFT)
+        for name, value in lifecycle_fields(kwargs["dispositif"], state, kwargs["contract_start"]):
+            kwargs.setdefault(name, value)
         dossier = super()._create(model_class, *args, **kwargs)
         if state != DossierState.DRAFT:
             # Tests may place a dossier in any state directly; the product never does.

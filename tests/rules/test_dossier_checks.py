@@ -69,7 +69,9 @@ def test_tutor_missing_blocks_submit(admin_user):
 
 def test_car_submit_needs_the_fpett_opinion(db):
     """003 — fiche CAR: the FPE.TT reconversion team validates eligibility before the request."""
-    dossier = DossierFactory(car=True, state="opinion_given", worker__at_mp=True, eu_tutor="")
+    dossier = DossierFactory(
+        car=True, state="opinion_given", worker__at_mp=True, eu_tutor="", opinion_date=None
+    )
     assert "opinion_missing" in codes_of(dossier, "submit")
     dossier.opinion_date = dt.date(2026, 2, 20)
     assert "opinion_missing" not in codes_of(dossier, "submit")
@@ -78,7 +80,11 @@ def test_car_submit_needs_the_fpett_opinion(db):
 def test_cipi_cannot_start_without_reserved_funds(db):
     """003 — fiche CIPI: « Demander la réservation de fonds en amont à AKTO »."""
     dossier = DossierFactory(
-        cipi=True, state="funds_reserved", worker__rsa=True, planned_contract_hours=D("300")
+        cipi=True,
+        state="funds_reserved",
+        worker__rsa=True,
+        planned_contract_hours=D("300"),
+        funds_reserved_on=None,
     )
     assert "funds_not_reserved" in {
         f.code for f in checks.blocking_findings(dossier, "start_training")
@@ -89,7 +95,7 @@ def test_cipi_cannot_start_without_reserved_funds(db):
 
 def test_cipi_plan_errors_block_the_reservation_request(db):
     """003 — fiche CIPI: 140–315 h in total; 90 days at 35 h/week is far beyond 315 h."""
-    dossier = DossierFactory(cipi=True, worker__rsa=True)
+    dossier = DossierFactory(cipi=True, worker__rsa=True, planned_contract_hours=None)
     assert "contract_hours_out_of_range" in codes_of(dossier, "request_funds")
 
 
@@ -138,7 +144,9 @@ def test_dossier_findings_show_plan_errors(db):
 
 def test_branch_seniority_counts_recorded_missions(db):
     """003 — fiche CDPI; DOMAIN.md §7: missions of the 12 months before the start + declared hours."""
-    dossier = DossierFactory(cdpi=True, worker__other_agencies_branch_hours=D("100"))
+    dossier = DossierFactory(
+        cdpi=True, worker__career_change=False, worker__other_agencies_branch_hours=D("100")
+    )
     assert "seniority_insufficient" in codes_of(dossier, "request_funds")
     MissionFactory(
         worker=dossier.worker, start=dt.date(2025, 3, 2), end=dt.date(2025, 3, 20), hours=D("50")
@@ -174,7 +182,12 @@ def test_recording_outside_decisions_is_not_blocked_by_plan_rules(
 ):
     """DOMAIN.md §3: FPE.TT and AKTO decide; the dossier records what they decided."""
     dossier = DossierFactory(
-        **{dispositif: True}, state=state, worker__birth_date=dt.date(1980, 1, 1)
+        **{dispositif: True},
+        state=state,
+        worker__birth_date=dt.date(1980, 1, 1),
+        worker__rsa=False,
+        worker__at_mp=False,
+        worker__fitness_status="",
     )
     assert "public_not_eligible" in codes_of(
         dossier, "request_funds" if dispositif == "cipi" else "submit"

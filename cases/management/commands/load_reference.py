@@ -4,6 +4,7 @@ from django.utils.module_loading import import_string
 # Each loader is idempotent and returns a one-line French summary.
 LOADERS = [
     "cases.reference.load_document_requirements",
+    "notifications.reference.load_reminder_offsets",
 ]
 
 

@@ -29,12 +29,12 @@ class ExpectedDeadline:
 def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
     """The deadlines the rule set in force on the contract start gives this dossier."""
     from accords.rule_selectors import rule_set_in_force
-    from cases.plan_checks import dossier_deadlines, opinion_deadline
+    from cases.plan_checks import dossier_deadlines
 
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     if rule_set is None:
         return []
-    params = rule_set.parameters_parsed()
+    params = rule_set.params
     found = list(dossier_deadlines(dossier, params))
     if (opinion := opinion_deadline(dossier, params)) is not None:
         found.append(opinion)
@@ -53,15 +53,51 @@ def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
     ]
 
 
+def opinion_deadline(dossier: Dossier, params):
+    """CAR: the favourable FPE.TT opinion is due before the request to AKTO (003, fiche CAR)."""
+    from cases.plan_checks import dossier_plan
+    from cases.rules import dates
+    from cases.rules.deadlines import deposit_due
+
+    if not (params.opinion and params.opinion.required):
+        return None
+    plan = dossier_plan(dossier)
+    departement = dossier.agency.departement
+    due = deposit_due(plan, params.deposit, departement) if params.deposit else plan.contract_start
+    return ExpectedDeadline(
+        kind=DeadlineKind.FPETT_OPINION,
+        due=due,
+        safe_date=dates.safe_business_day(due, departement),
+        label="Avis favorable du FPE.TT",
+        source=params.opinion.source,
+    )
+
+
 def mission_hours(dossier: Dossier, start: dt.date, end: dt.date) -> Decimal:
-    """Hours of the worker's missions that start within [start, end]."""
+    """Hours of the dossier's missions that start within [start, end]."""
     total = Mission.objects.filter(
-        worker_id=dossier.worker_id, start__gte=start, start__lte=end
+        dossier_id=dossier.pk, start__gte=start, start__lte=end
     ).aggregate(total=Sum("hours"))["total"]
     return total or Decimal("0")
 
 
-def is_met(dossier: Dossier, kind: str) -> bool:
+def mission_obligation_met(dossier: Dossier, params) -> bool:
+    """CIPI: missions inside the contract; CDPI, CAR: a share of the training hours after it."""
+    from cases.rules import dates
+
+    if params.mission_after_training and dossier.training_end:
+        rule = params.mission_after_training
+        window_end = dates.add_months(dossier.training_end, rule.window_months)
+        needed = dossier.planned_training_hours * rule.numerator / rule.denominator
+        after = dossier.training_end + dt.timedelta(days=1)
+        return mission_hours(dossier, after, window_end) >= needed
+    if params.mission_in_contract and params.mission_in_contract.low is not None:
+        done = mission_hours(dossier, dossier.contract_start, dossier.contract_end)
+        return done >= params.mission_in_contract.low
+    return False
+
+
+def is_met(dossier: Dossier, kind: str, params=None) -> bool:
     """Whether the dossier already did what the deadline asks."""
     if kind == DeadlineKind.AKTO_DEPOSIT:
         return dossier.deposit_date is not None
@@ -72,10 +108,15 @@ def is_met(dossier: Dossier, kind: str) -> bool:
     if kind == DeadlineKind.FPETT_OPINION:
         return dossier.opinion_date is not None
     if kind == DeadlineKind.MISSION_OBLIGATION:
-        from cases.plan_checks import mission_obligation_met
-
-        return mission_obligation_met(dossier)
+        return params is not None and mission_obligation_met(dossier, params)
     return False
+
+
+def _params(dossier: Dossier):
+    from accords.rule_selectors import rule_set_in_force
+
+    rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
+    return rule_set.params if rule_set else None
 
 
 def _close_reason(dossier: Dossier) -> str | None:
@@ -97,6 +138,7 @@ def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[
     existing = {d.kind: d for d in Deadline.objects.select_for_update().filter(dossier=dossier)}
     closing = _close_reason(dossier)
     expected = {} if closing else {e.kind: e for e in expected_deadlines(dossier)}
+    params = _params(dossier) if DeadlineKind.MISSION_OBLIGATION in expected else None
     for kind, deadline in existing.items():
         if kind not in expected and deadline.status == DeadlineStatus.OPEN:
             deadline.status = DeadlineStatus.WAIVED
@@ -112,7 +154,7 @@ def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[
         deadline.label, deadline.source, deadline.silence = item.label, item.source, item.silence
         deadline.rule_set_id = item.rule_set_id
         if deadline.status in (DeadlineStatus.OPEN, DeadlineStatus.BREACHED) and is_met(
-            dossier, kind
+            dossier, kind, params
         ):
             deadline.status, deadline.met_at = DeadlineStatus.MET, now
         elif deadline.status == DeadlineStatus.BREACHED and deadline.due >= today:

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -170,7 +171,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "3600"))
+DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
+CELERY_BEAT_SCHEDULE = {
+    "deadline-sweep": {
+        "task": "notifications.sweep_deadlines",
+        "schedule": SWEEP_INTERVAL_SECONDS,
+    },
+    "morning-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=DIGEST_HOUR, minute=0),
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 REST_FRAMEWORK = {

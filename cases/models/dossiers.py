@@ -117,10 +117,19 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
     akto_reference = models.CharField("référence AKTO", max_length=50, blank=True, db_index=True)
     akto_decision_date = models.DateField("date de décision de l'AKTO", null=True, blank=True)
     reimbursement_requested_on = models.DateField("remboursement demandé le", null=True, blank=True)
+    deemed_decision = models.CharField(
+        "décision réputée (silence de l'AKTO)",
+        max_length=10,
+        choices=[("accepted", "Réputé accepté"), ("refused", "Réputé refusé")],
+        blank=True,
+    )
     cancellation_reason = models.CharField(
         "motif d'annulation", max_length=20, choices=CancellationReason.choices, blank=True
     )
     notes = models.TextField("notes", blank=True)
+    error_codes = models.JSONField(
+        "anomalies bloquantes au dernier contrôle", default=list, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "dossier"

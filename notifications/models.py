@@ -1,1 +1,0 @@
-"""Notification models (filled by the notifications issue)."""

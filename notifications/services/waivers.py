@@ -1,0 +1,41 @@
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import Role
+from cases.exceptions import DossierError, TransitionForbidden
+from cases.models import DossierEvent
+from cases.permissions import belongs_to_agency, is_administrator
+from notifications.choices import DeadlineStatus
+from notifications.models import Deadline
+
+
+class WaiverRefused(DossierError):
+    code = "waiver_refused"
+
+
+@transaction.atomic
+def deadline_waive(*, deadline_id: int, by, reason: str) -> Deadline:
+    """An agency manager lifts a deadline (e.g. AKTO granted late filing); the history says so."""
+    deadline = Deadline.objects.select_for_update().select_related("dossier").get(pk=deadline_id)
+    manager = by.role == Role.AGENCY_MANAGER and belongs_to_agency(by, deadline.dossier.agency_id)
+    if not (manager or is_administrator(by)):
+        raise TransitionForbidden("Seul un responsable d'agence peut lever une échéance.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WaiverRefused(
+            "Le motif est obligatoire pour lever une échéance.",
+            errors={"reason": ["Ce champ est obligatoire."]},
+        )
+    if deadline.status not in (DeadlineStatus.OPEN, DeadlineStatus.BREACHED):
+        raise WaiverRefused("Cette échéance n'est plus à faire : elle ne peut pas être levée.")
+    deadline.status = DeadlineStatus.WAIVED
+    deadline.waived_at, deadline.waived_by, deadline.waiver_reason = timezone.now(), by, reason
+    deadline.save()
+    DossierEvent.objects.create(
+        dossier=deadline.dossier,
+        actor=by,
+        kind="deadline_waived",
+        comment=f"Échéance levée : {deadline.label}. Motif : {reason}",
+        data={"deadline": deadline.kind, "due": deadline.due.isoformat()},
+    )
+    return deadline

@@ -22,6 +22,7 @@ from cases.models import (
     Worker,
 )
 from cases.models.workers import HEALTH_FIELDS
+from notifications.services.recheck import dossier_refresh
 
 
 class RoleAccessMixin:
@@ -325,6 +326,8 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
         for instance in formset.deleted_objects:
             instance.delete()
         formset.save_m2m()
+        if formset.model is Mission:  # mission hours feed the mission-obligation deadlines
+            dossier_refresh(form.instance)
 
     # django-fsm-2 admin hooks: run every step through the service.
 

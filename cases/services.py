@@ -17,6 +17,7 @@ from cases.exceptions import (
 )
 from cases.models import Dossier, DossierEvent
 from cases.permissions import scope_dossiers
+from notifications.services.recheck import dossier_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +87,13 @@ def dossier_run_transition(
         comment=form.cleaned_data.get("comment", ""),
         data=form.event_data(),
     )
+    dossier_refresh(dossier)
     logger.info("dossier %s: %s (%s → %s) by %s", dossier.pk, name, from_state, dossier.state, by)
     return dossier
 
 
 def dossier_record_change(*, dossier: Dossier, by, created: bool, changed: list[str]) -> None:
-    """Record in the history that a dossier was created or its fields edited."""
+    """Record in the history that a dossier was created or its fields edited; re-sync deadlines."""
     DossierEvent.objects.create(
         dossier=dossier,
         actor=by,
@@ -100,3 +102,4 @@ def dossier_record_change(*, dossier: Dossier, by, created: bool, changed: list[
         data={"fields": sorted(changed)} if changed else {},
         comment="Dossier créé." if created else "Champs modifiés : " + ", ".join(sorted(changed)),
     )
+    dossier_refresh(dossier)

@@ -91,9 +91,9 @@ def mission_obligation_met(dossier: Dossier, params) -> bool:
         needed = dossier.planned_training_hours * rule.numerator / rule.denominator
         after = dossier.training_end + dt.timedelta(days=1)
         return mission_hours(dossier, after, window_end) >= needed
-    if params.mission_in_contract and params.mission_in_contract.low is not None:
+    if params.mission_in_contract and params.mission_in_contract.min is not None:
         done = mission_hours(dossier, dossier.contract_start, dossier.contract_end)
-        return done >= params.mission_in_contract.low
+        return done >= params.mission_in_contract.min
     return False
 
 

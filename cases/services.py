@@ -153,7 +153,7 @@ def dossier_create(*, by, data: dict) -> Dossier:
     ):
         raise DossierForbidden("Votre rôle ne permet pas de créer ce dossier dans cette agence.")
     dossier = Dossier(**fields)
-    dossier.full_clean()
+    dossier.full_clean(exclude=["state"])  # protected FSM field: only transitions set it
     dossier.save()
     dossier.client_companies.set(client_companies)
     dossier_record_change(dossier=dossier, by=by, created=True, changed=list(data))
@@ -189,7 +189,7 @@ def dossier_update(*, dossier_id: int, by, data: dict) -> Dossier:
         if getattr(dossier, name) != value:
             setattr(dossier, name, value)
             changed.append(name)
-    dossier.full_clean()
+    dossier.full_clean(exclude=["state"])  # protected FSM field: only transitions set it
     dossier.save()
     if changed:
         dossier_record_change(dossier=dossier, by=by, created=False, changed=changed)

@@ -10,7 +10,8 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -104,6 +105,26 @@ class StandardPagination(PageNumberPagination):
     page_query_description = "Numéro de la page de résultats (à partir de 1)."
     max_page_size = 500
 
+    def get_page_size(self, request):
+        """Refuse a `page_size` that is not a whole number ≥ 1; cap it at 500."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: ["Indiquez un nombre entier supérieur ou égal à 1."]}
+            )
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         descriptions = {
@@ -115,3 +136,12 @@ class StandardPagination(PageNumberPagination):
         for name, description in descriptions.items():
             paginated["properties"][name]["description"] = description
         return paginated
+
+
+def api_not_found(request, exception=None):
+    """Django's handler404: the API's JSON error for /api/ addresses, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            _body("Ressource introuvable : vérifiez l'adresse.", "not_found"), status=404
+        )
+    return page_not_found(request, exception)

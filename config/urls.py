@@ -7,6 +7,8 @@ admin.site.site_header = "Alternance intérim"
 admin.site.site_title = "Alternance intérim"
 admin.site.index_title = "Tableau de bord"
 
+handler404 = "config.api.api_not_found"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),

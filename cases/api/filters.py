@@ -8,12 +8,42 @@ from cases.choices import Dispositif, DocumentKind, DocumentStatus, DossierState
 from cases.models import Document, Dossier, Mission, Worker
 
 MAX_ID = 2**63 - 1
+EMPTY_MESSAGE = "Ce paramètre ne peut pas être vide : retirez-le ou donnez-lui une valeur."
+
+
+class RejectEmptyMixin:
+    """A query parameter given with no value is an error, not an absent filter."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(EMPTY_MESSAGE, code="empty")
+        return super().clean(value)
+
+
+class StrictIntegerField(RejectEmptyMixin, forms.IntegerField):
+    pass
+
+
+class StrictDateField(RejectEmptyMixin, forms.DateField):
+    pass
+
+
+class StrictChoiceField(RejectEmptyMixin, forms.ChoiceField):
+    pass
+
+
+class DateFilter(filters.DateFilter):
+    field_class = StrictDateField
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    field_class = StrictChoiceField
 
 
 class IdFilter(filters.NumberFilter):
     """An identifier: a whole number (a decimal or an out-of-range number is a 400)."""
 
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -36,24 +66,24 @@ class DossierFilter(filters.FilterSet):
     case_worker = IdFilter(
         field_name="case_worker_id", help_text="Identifiant du ou de la chargé(e) de dossiers."
     )
-    contract_start_after = filters.DateFilter(
+    contract_start_after = DateFilter(
         field_name="contract_start", lookup_expr="gte", help_text="Contrat commençant le ou après."
     )
-    contract_start_before = filters.DateFilter(
+    contract_start_before = DateFilter(
         field_name="contract_start", lookup_expr="lte", help_text="Contrat commençant le ou avant."
     )
-    contract_end_after = filters.DateFilter(
+    contract_end_after = DateFilter(
         field_name="contract_end", lookup_expr="gte", help_text="Contrat finissant le ou après."
     )
-    contract_end_before = filters.DateFilter(
+    contract_end_before = DateFilter(
         field_name="contract_end", lookup_expr="lte", help_text="Contrat finissant le ou avant."
     )
-    training_start_after = filters.DateFilter(
+    training_start_after = DateFilter(
         field_name="training_start",
         lookup_expr="gte",
         help_text="Formation commençant le ou après.",
     )
-    training_start_before = filters.DateFilter(
+    training_start_before = DateFilter(
         field_name="training_start",
         lookup_expr="lte",
         help_text="Formation commençant le ou avant.",
@@ -67,7 +97,7 @@ class DossierFilter(filters.FilterSet):
 
 class WorkerFilter(filters.FilterSet):
     agency = IdFilter(field_name="agency_id", help_text="Identifiant de l'agence.")
-    employment = filters.ChoiceFilter(choices=Employment.choices, help_text="Contrat de travail.")
+    employment = ChoiceFilter(choices=Employment.choices, help_text="Contrat de travail.")
 
     class Meta:
         model = Worker
@@ -80,10 +110,10 @@ class MissionFilter(filters.FilterSet):
     client_company = IdFilter(
         field_name="client_company_id", help_text="Identifiant de l'entreprise utilisatrice."
     )
-    start_after = filters.DateFilter(
+    start_after = DateFilter(
         field_name="start", lookup_expr="gte", help_text="Mission commençant le ou après."
     )
-    start_before = filters.DateFilter(
+    start_before = DateFilter(
         field_name="start", lookup_expr="lte", help_text="Mission commençant le ou avant."
     )
 
@@ -94,8 +124,8 @@ class MissionFilter(filters.FilterSet):
 
 class DocumentFilter(filters.FilterSet):
     dossier = IdFilter(field_name="dossier_id", help_text="Identifiant du dossier.")
-    kind = filters.ChoiceFilter(choices=DocumentKind.choices, help_text="Type de pièce.")
-    status = filters.ChoiceFilter(choices=DocumentStatus.choices, help_text="Statut de la pièce.")
+    kind = ChoiceFilter(choices=DocumentKind.choices, help_text="Type de pièce.")
+    status = ChoiceFilter(choices=DocumentStatus.choices, help_text="Statut de la pièce.")
 
     class Meta:
         model = Document

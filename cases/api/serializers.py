@@ -10,7 +10,6 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 from django.utils.text import capfirst
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from stdnum.exceptions import ValidationError as StdnumError
@@ -58,9 +57,16 @@ class DescribedSerializerMixin:
 
     def get_fields(self):
         fields = super().get_fields()
+        model = getattr(getattr(self, "Meta", None), "model", None)
         for name, field in fields.items():
             if not field.help_text:
                 field.help_text = str(field.label or capfirst(name.replace("_", " ")))
+            # DRF drops `allow_blank` from read-only fields: keep the schema honest about "".
+            if model and field.read_only and isinstance(field, serializers.ChoiceField):
+                model_field = next(
+                    (f for f in model._meta.get_fields() if f.name == (field.source or name)), None
+                )
+                field.allow_blank = bool(getattr(model_field, "blank", False))
         return fields
 
 
@@ -336,7 +342,7 @@ class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
             "case_worker": users,
         }
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_next_deadline(self, dossier) -> None:
         return None
 
@@ -538,7 +544,7 @@ class DocumentSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
     def get_file_name(self, document) -> str:
         return Path(document.file.name).name if document.file else ""
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_download_url(self, document) -> str | None:
         if not document.file:
             return None

@@ -60,9 +60,10 @@ def test_bad_rncp_code_is_400(api, payload):
         "/api/v1/dossiers/", {**payload, "certification_code": "RNCP-12"}, format="json"
     )
     assert response.status_code == 400
-    assert "n'est pas un code de certification valide" in response.json()["errors"][
-        "certification_code"
-    ][0]
+    assert (
+        "n'est pas un code de certification valide"
+        in response.json()["errors"]["certification_code"][0]
+    )
 
 
 @pytest.mark.parametrize("hours", ["0", "-5", "100000", "abc", "1e400"])
@@ -125,8 +126,13 @@ def test_filters_search_ordering_and_page_size(api, agency_a):
 
 @pytest.mark.parametrize(
     "query",
-    ["dispositif=XYZ", "state=nowhere", "agency=abc", "agency=99999999999999999999999",
-     "contract_start_after=2026-13-45"],
+    [
+        "dispositif=XYZ",
+        "state=nowhere",
+        "agency=abc",
+        "agency=99999999999999999999999",
+        "contract_start_after=2026-13-45",
+    ],
 )
 def test_bad_filters_are_400(api, query):
     response = api.get(f"/api/v1/dossiers/?{query}")
@@ -137,4 +143,3 @@ def test_bad_filters_are_400(api, query):
 def test_page_size_is_capped(api, agency_a):
     response = api.get("/api/v1/dossiers/?page_size=100000")
     assert response.status_code == 200
-

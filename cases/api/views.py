@@ -131,7 +131,15 @@ class TrainingProviderViewSet(EditableViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Dossiers visibles par l'utilisateur", tags=["Dossiers"]),
+    list=extend_schema(
+        summary="Dossiers visibles par l'utilisateur",
+        description="Filtres : dispositif, état, agence, salarié, chargé(e) de dossiers, dates "
+        "du contrat et de la formation, code de certification ; `?search=` (référence AKTO, "
+        "certification, nom du salarié), `?ordering=`, `?page=` et `?page_size=` (500 au plus). "
+        "Le filtre « échéance avant » et le champ `next_deadline` arrivent avec le ticket des "
+        "échéances : d'ici là, `next_deadline` vaut toujours null.",
+        tags=["Dossiers"],
+    ),
     retrieve=extend_schema(summary="Un dossier", tags=["Dossiers"]),
     create=extend_schema(summary="Créer un dossier (à l'état brouillon)", tags=["Dossiers"]),
     update=extend_schema(

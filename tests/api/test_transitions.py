@@ -229,3 +229,20 @@ def test_events_endpoint(api, agency_a):
     assert events[0]["from_state"] == "draft"
     assert events[0]["to_state"] == "submitted"
     assert events[0]["data"]["akto_reference"] == "AKTO-2026-001"
+
+
+def test_concurrent_save_is_409_and_nothing_recorded(api, agency_a, monkeypatch):
+    from django_fsm import ConcurrentTransition
+
+    from cases.models import Dossier
+
+    dossier = DossierFactory(agency=agency_a, cpi=True, state=DossierState.SUBMITTED)
+
+    def save_after_someone_else(self, *args, **kwargs):
+        raise ConcurrentTransition("state changed")
+
+    monkeypatch.setattr(Dossier, "save", save_after_someone_else)
+    response = run(api, dossier.pk, *ACCEPT)
+    assert response.status_code == 409
+    assert response.json()["code"] == "concurrent_change"
+    assert not DossierEvent.objects.filter(dossier_id=dossier.pk, kind="transition").exists()

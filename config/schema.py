@@ -31,7 +31,7 @@ class ApiAutoSchema(AutoSchema):
             if code.startswith("2") and not response.get("description"):
                 response["description"] = "Succès."
         codes = dict(ERROR_DESCRIPTIONS)
-        if getattr(self.view, "conflict_responses", False) and self.method != "GET":
+        if getattr(self.view, "action", None) in getattr(self.view, "conflict_actions", ()):
             codes["409"] = CONFLICT_DESCRIPTION
         for code, description in codes.items():
             if code not in responses:

@@ -178,7 +178,7 @@ class DossierViewSet(EditableViewSet):
         "updated",
         "id",
     ]
-    conflict_responses = True
+    conflict_actions = ("update", "partial_update", "run_transition")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -318,7 +318,7 @@ class DocumentViewSet(
     selector = staticmethod(selectors.document_list)
     filterset_class = DocumentFilter
     ordering_fields = ["kind", "status", "received_on", "created", "id"]
-    conflict_responses = True
+    conflict_actions = ("create",)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]

@@ -131,3 +131,9 @@ def test_mission_dates_in_order_and_hours_bounded(api, agency_a):
         "/api/v1/missions/", {**base, "end": "2026-04-30", "hours": "140"}, format="json"
     )
     assert response.status_code == 201
+
+
+def test_unavailable_format_is_406(api):
+    response = api.get("/api/v1/workers/", HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response.json()["code"] == "not_acceptable"

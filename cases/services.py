@@ -19,8 +19,14 @@ from cases.exceptions import (
     TransitionNotAllowed,
     TransitionUnknown,
 )
-from cases.models import Document, Dossier, DossierEvent
-from cases.permissions import may_edit_dossier, scope_dossiers
+from cases.models import Document, Dossier, DossierEvent, Mission, Worker
+from cases.permissions import (
+    agency_ids,
+    is_administrator,
+    may_edit_dossier,
+    may_edit_records,
+    scope_dossiers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -238,3 +244,35 @@ def document_update(*, document: Document, by, data: dict) -> Document:
     document.full_clean()
     document.save()
     return document
+
+
+def _check_may_edit_agency(by, agency_id: int | None, what: str) -> None:
+    if not may_edit_records(by) or not (is_administrator(by) or agency_id in agency_ids(by)):
+        raise DossierForbidden(f"Votre rôle ne permet pas de modifier {what} de cette agence.")
+
+
+@transaction.atomic
+def worker_save(*, by, data: dict, worker: Worker | None = None) -> Worker:
+    """Create a worker (no `worker`) or change one; the agency is fixed once set."""
+    worker = worker or Worker()
+    if worker.pk:
+        data = {name: value for name, value in data.items() if name != "agency"}
+    for name, value in data.items():
+        setattr(worker, name, value)
+    _check_may_edit_agency(by, worker.agency_id, "les salariés")
+    worker.full_clean()
+    worker.save()
+    logger.info("worker %s saved by %s", worker.pk, by)
+    return worker
+
+
+@transaction.atomic
+def mission_save(*, by, data: dict, mission: Mission | None = None) -> Mission:
+    """Record a mission (no `mission`) or change one, for a worker the caller handles."""
+    mission = mission or Mission()
+    for name, value in data.items():
+        setattr(mission, name, value)
+    _check_may_edit_agency(by, mission.worker.agency_id, "les missions")
+    mission.full_clean()
+    mission.save()
+    return mission

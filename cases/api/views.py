@@ -86,6 +86,16 @@ class WorkerViewSet(EditableViewSet):
     search_fields = ["last_name", "first_name", "nir"]
     ordering_fields = ["last_name", "first_name", "birth_date", "created", "id"]
 
+    def perform_create(self, serializer):
+        serializer.instance = services.worker_save(
+            by=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.worker_save(
+            by=self.request.user, data=serializer.validated_data, worker=serializer.instance
+        )
+
 
 @extend_schema_view(
     list=extend_schema(summary="Entreprises utilisatrices", tags=["Entreprises utilisatrices"]),
@@ -288,6 +298,16 @@ class MissionViewSet(EditableViewSet):
     selector = staticmethod(selectors.mission_list)
     filterset_class = MissionFilter
     ordering_fields = ["start", "end", "hours", "id"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.mission_save(
+            by=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.mission_save(
+            by=self.request.user, data=serializer.validated_data, mission=serializer.instance
+        )
 
 
 @extend_schema_view(

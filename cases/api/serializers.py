@@ -59,7 +59,9 @@ class DescribedSerializerMixin:
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)
         for name, field in fields.items():
-            if not field.help_text:
+            if name == "id" and not field.help_text:
+                field.help_text = "Identifiant."
+            elif not field.help_text:
                 field.help_text = str(field.label or capfirst(name.replace("_", " ")))
             # DRF drops `allow_blank` from read-only fields: keep the schema honest about "".
             if model and field.read_only and isinstance(field, serializers.ChoiceField):
@@ -316,6 +318,10 @@ class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         ]
         extra_kwargs = {
             "state": {"help_text": "État du dossier ; modifié uniquement par les étapes."},
+            "planned_contract_hours": {
+                "help_text": "Heures de contrat prévues. Vide : 35 h par semaine calendaire "
+                "du contrat."
+            },
             "client_companies": {"required": False},
         }
 

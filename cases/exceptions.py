@@ -47,3 +47,15 @@ class TransitionBlocked(DossierError):
 
 class ConcurrentChange(DossierError):
     code = "concurrent_change"
+
+
+class DossierForbidden(DossierError):
+    """The user's role or agencies do not let them create or edit this dossier."""
+
+    code = "permission_denied"
+
+
+class DossierLocked(DossierError):
+    """A closed or cancelled dossier is no longer edited."""
+
+    code = "dossier_locked"

@@ -10,6 +10,12 @@
 | cpne_reporter     | no dossier (aggregates only)      | nothing                                   |
 | administrator     | everything                        | everything                                |
 
+Records (workers, dossiers, missions, documents, client companies, training providers) are
+edited by case workers, agency managers and administrators; training managers edit the
+dossiers of Pro-A permanent staff only; FPE.TT advisors and CPNE reporters edit nothing.
+A CPNE reporter reads no individual record at all: the API answers 403 on every individual
+resource and leaves only the reference data (accords, certifications) open to them.
+
 Health data (AT/MP, fitness) is seen by case workers, agency managers, FPE.TT advisors and
 administrators of the agency; never by training managers or CPNE reporters.
 """
@@ -42,6 +48,10 @@ def may_see_health_data(user) -> bool:
     return user.is_authenticated and (is_administrator(user) or user.role in HEALTH_DATA_ROLES)
 
 
+def agency_ids(user) -> frozenset[int]:
+    return frozenset(user.agencies.values_list("pk", flat=True))
+
+
 def belongs_to_agency(user, agency_id: int) -> bool:
     return user.agencies.filter(pk=agency_id).exists()
 
@@ -68,6 +78,42 @@ def scope_by_agency(queryset: QuerySet, user, agency_path: str = "agency") -> Qu
     if user.role in AGENCY_SCOPED_ROLES:
         return queryset.filter(**{f"{agency_path}__users": user})
     return queryset.none()
+
+
+def scope_agencies(queryset: QuerySet, user) -> QuerySet:
+    """Restrict an Agency queryset to the user's own agencies (every agency for administrators)."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_administrator(user):
+        return queryset
+    if user.role in AGENCY_SCOPED_ROLES:
+        return queryset.filter(users=user)
+    return queryset.none()
+
+
+def may_see_individual_data(user) -> bool:
+    """Whether `user` may read individual records at all (a CPNE reporter sees aggregates)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_administrator(user) or user.role != Role.CPNE_REPORTER
+
+
+def may_edit_records(user) -> bool:
+    """Whether `user`'s role edits records (workers, dossiers, missions, documents…)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_administrator(user) or user.role in AGENCY_SCOPED_ROLES
+
+
+def may_edit_dossier(user, *, dispositif: str, agency_id: int | None) -> bool:
+    """Whether `user` may create or edit a dossier of `dispositif` in agency `agency_id`."""
+    if not may_edit_records(user):
+        return False
+    if is_administrator(user):
+        return True
+    if user.role == Role.TRAINING_MANAGER and dispositif != Dispositif.PRO_A_PERMANENT:
+        return False
+    return agency_id in agency_ids(user)
 
 
 def may_view_dossier(user, dossier) -> bool:

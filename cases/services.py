@@ -3,11 +3,15 @@
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from cases import checks, transitions
+from cases.choices import FINAL_STATES, DocumentStatus
 from cases.exceptions import (
     ConcurrentChange,
+    DossierForbidden,
+    DossierLocked,
     DossierNotFound,
     TransitionBlocked,
     TransitionForbidden,
@@ -15,8 +19,14 @@ from cases.exceptions import (
     TransitionNotAllowed,
     TransitionUnknown,
 )
-from cases.models import Dossier, DossierEvent
-from cases.permissions import scope_dossiers
+from cases.models import Document, Dossier, DossierEvent, Mission, Worker
+from cases.permissions import (
+    agency_ids,
+    is_administrator,
+    may_edit_dossier,
+    may_edit_records,
+    scope_dossiers,
+)
 from notifications.services.recheck import dossier_refresh
 
 logger = logging.getLogger(__name__)
@@ -103,3 +113,176 @@ def dossier_record_change(*, dossier: Dossier, by, created: bool, changed: list[
         comment="Dossier créé." if created else "Champs modifiés : " + ", ".join(sorted(changed)),
     )
     dossier_refresh(dossier)
+
+
+# Fields set when a dossier is created; `state` is never among them (transitions move it).
+DOSSIER_CREATE_FIELDS = frozenset(
+    {
+        "dispositif",
+        "agency",
+        "worker",
+        "case_worker",
+        "certification_code",
+        "certification_title",
+        "training_provider",
+        "client_companies",
+        "afest",
+        "contract_start",
+        "contract_end",
+        "training_start",
+        "training_end",
+        "planned_training_hours",
+        "planned_contract_hours",
+        "agency_tutor",
+        "eu_tutor",
+        "notes",
+    }
+)
+# Who the dossier is for and which dispositif it is are fixed once it exists.
+DOSSIER_UPDATE_FIELDS = DOSSIER_CREATE_FIELDS - {"dispositif", "agency", "worker"}
+
+
+def _reject_unknown_fields(data: dict, allowed: frozenset[str]) -> None:
+    if unknown := sorted(set(data) - allowed):
+        raise ValueError(f"fields not editable here: {', '.join(unknown)}")
+
+
+@transaction.atomic
+def dossier_create(*, by, data: dict) -> Dossier:
+    """Create a draft dossier from `data` (model field values), validate it and record it.
+
+    Raise DossierForbidden when `by` may not open this dispositif in this agency, and
+    django.core.exceptions.ValidationError (per field, in French) when the fields disagree.
+    """
+    _reject_unknown_fields(data, DOSSIER_CREATE_FIELDS)
+    fields = dict(data)
+    client_companies = fields.pop("client_companies", [])
+    agency = fields.get("agency")
+    if not may_edit_dossier(
+        by, dispositif=fields.get("dispositif", ""), agency_id=agency.pk if agency else None
+    ):
+        raise DossierForbidden("Votre rôle ne permet pas de créer ce dossier dans cette agence.")
+    dossier = Dossier(**fields)
+    dossier.full_clean(exclude=["state"])  # protected FSM field: only transitions set it
+    dossier.save()
+    dossier.client_companies.set(client_companies)
+    dossier_record_change(dossier=dossier, by=by, created=True, changed=list(data))
+    logger.info("dossier %s created by %s", dossier.pk, by)
+    return dossier
+
+
+@transaction.atomic
+def dossier_update(*, dossier_id: int, by, data: dict) -> Dossier:
+    """Change the plan of a dossier (dates, hours, certification, tutors…), never its state.
+
+    Lock the row, check scope and role, refuse once the dossier is closed or cancelled,
+    validate the whole dossier and record which fields changed.
+    """
+    _reject_unknown_fields(data, DOSSIER_UPDATE_FIELDS)
+    dossier = scope_dossiers(Dossier.objects.select_for_update(), by).filter(pk=dossier_id).first()
+    if dossier is None:
+        raise DossierNotFound("Dossier introuvable.")
+    if not may_edit_dossier(by, dispositif=dossier.dispositif, agency_id=dossier.agency_id):
+        raise DossierForbidden("Votre rôle ne permet pas de modifier ce dossier.")
+    if dossier.state in FINAL_STATES:
+        raise DossierLocked(
+            f"Un dossier à l'état « {dossier.get_state_display()} » ne peut plus être modifié."
+        )
+    fields = dict(data)
+    changed: list[str] = []
+    if "client_companies" in fields:
+        companies = list(fields.pop("client_companies"))
+        if {c.pk for c in companies} != set(dossier.client_companies.values_list("pk", flat=True)):
+            dossier.client_companies.set(companies)
+            changed.append("client_companies")
+    for name, value in fields.items():
+        if getattr(dossier, name) != value:
+            setattr(dossier, name, value)
+            changed.append(name)
+    dossier.full_clean(exclude=["state"])  # protected FSM field: only transitions set it
+    dossier.save()
+    if changed:
+        dossier_record_change(dossier=dossier, by=by, created=False, changed=changed)
+    return dossier
+
+
+@transaction.atomic
+def document_upload(*, dossier: Dossier, kind: str, file, by, note: str = "") -> Document:
+    """Attach a received document to a dossier the caller may edit."""
+    if not may_edit_dossier(by, dispositif=dossier.dispositif, agency_id=dossier.agency_id):
+        raise DossierForbidden("Votre rôle ne permet pas d'ajouter une pièce à ce dossier.")
+    if dossier.state in FINAL_STATES:
+        raise DossierLocked(
+            f"Un dossier à l'état « {dossier.get_state_display()} » ne reçoit plus de pièces."
+        )
+    document = Document(
+        dossier=dossier,
+        kind=kind,
+        file=file,
+        status=DocumentStatus.RECEIVED,
+        received_on=timezone.localdate(),
+        note=note,
+        uploaded_by=by,
+    )
+    document.full_clean()
+    document.save()
+    DossierEvent.objects.create(
+        dossier=dossier,
+        actor=by,
+        kind="document",
+        comment=f"Pièce reçue : {document.get_kind_display()}.",
+        data={"document": document.pk, "kind": kind},
+    )
+    return document
+
+
+@transaction.atomic
+def document_update(*, document: Document, by, data: dict) -> Document:
+    """Change a document's status, reception date or note (e.g. validate or reject it)."""
+    _reject_unknown_fields(data, frozenset({"status", "received_on", "note"}))
+    dossier = document.dossier
+    if not may_edit_dossier(by, dispositif=dossier.dispositif, agency_id=dossier.agency_id):
+        raise DossierForbidden("Votre rôle ne permet pas de modifier les pièces de ce dossier.")
+    for name, value in data.items():
+        setattr(document, name, value)
+    document.full_clean()
+    document.save()
+    return document
+
+
+def _check_may_edit_agency(by, agency_id: int | None, what: str) -> None:
+    if not may_edit_records(by) or not (is_administrator(by) or agency_id in agency_ids(by)):
+        raise DossierForbidden(f"Votre rôle ne permet pas de modifier {what} de cette agence.")
+
+
+@transaction.atomic
+def worker_save(*, by, data: dict, worker: Worker | None = None) -> Worker:
+    """Create a worker (no `worker`) or change one; the agency is fixed once set."""
+    worker = worker or Worker()
+    if worker.pk:
+        data = {name: value for name, value in data.items() if name != "agency"}
+    for name, value in data.items():
+        setattr(worker, name, value)
+    _check_may_edit_agency(by, worker.agency_id, "les salariés")
+    worker.full_clean()
+    worker.save()
+    logger.info("worker %s saved by %s", worker.pk, by)
+    return worker
+
+
+@transaction.atomic
+def mission_save(*, by, data: dict, mission: Mission | None = None) -> Mission:
+    """Record a mission (no `mission`) or change one, for a worker the caller handles.
+
+    Mission hours feed the mission obligations, so the dossiers concerned are re-synced.
+    """
+    mission = mission or Mission()
+    previous_dossier_id = mission.dossier_id
+    for name, value in data.items():
+        setattr(mission, name, value)
+    _check_may_edit_agency(by, mission.worker.agency_id, "les missions")
+    mission.full_clean()
+    mission.save()
+    for dossier in Dossier.objects.filter(pk__in={previous_dossier_id, mission.dossier_id}):
+        dossier_refresh(dossier)
+    return mission

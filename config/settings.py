@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cases",
     "accords",
     "notifications",
@@ -185,19 +186,55 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
+# Largest document accepted by the API upload (bytes).
+DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024)))
+
 REST_FRAMEWORK = {
+    # Token first: an anonymous call answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ApiAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.StandardPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Alternance intérim",
-    "DESCRIPTION": "Dossiers de formation en alternance des agences d'emploi.",
+    "DESCRIPTION": (
+        "Dossiers de formation en alternance des agences d'emploi (CPI, CAI, CIPI, CDPI, CAR, "
+        "Pro-A).\n\n"
+        "Authentification : jeton (`Authorization: Token <clé>`, créé par "
+        "`manage.py drf_create_token <utilisateur>`) ou session.\n\n"
+        "Périmètre : chaque utilisateur ne voit que les données de ses agences ; un objet "
+        "d'une autre agence répond 404. Un rapporteur CPNE n'a accès qu'aux données agrégées : "
+        "les ressources individuelles lui répondent 403 (le référentiel lui reste ouvert). Les "
+        "champs AT/MP et aptitude d'un salarié ne sont présents que pour les rôles autorisés à "
+        "voir les données de santé.\n\n"
+        'Erreurs : toujours `{"detail": "…", "code": "…", "errors": {champ: [...]}}`, '
+        "en français, avec `findings` quand des constats bloquent une étape."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DispositifEnum": "cases.choices.Dispositif",
+        "DossierStateEnum": "cases.choices.DossierState",
+        "DocumentKindEnum": "cases.choices.DocumentKind",
+        "DocumentStatusEnum": "cases.choices.DocumentStatus",
+    },
 }
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))

@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accords.api.rules_check import RulesCheckView
 
@@ -8,8 +9,13 @@ admin.site.site_header = "Alternance intérim"
 admin.site.site_title = "Alternance intérim"
 admin.site.index_title = "Tableau de bord"
 
+handler404 = "config.api.api_not_found"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("cases.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/rules/check", RulesCheckView.as_view(), name="rules-check"),
 ]

@@ -1,0 +1,151 @@
+"""Query-string filters of the list endpoints (django-filter)."""
+
+from django import forms
+from django_filters import rest_framework as filters
+
+from accords.models import Certification
+from cases.choices import Dispositif, DocumentKind, DocumentStatus, DossierState, Employment
+from cases.models import Document, Dossier, Mission, Worker
+
+MAX_ID = 2**63 - 1
+EMPTY_MESSAGE = "Ce paramètre ne peut pas être vide : retirez-le ou donnez-lui une valeur."
+
+
+class RejectEmptyMixin:
+    """A query parameter given with no value is an error, not an absent filter."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(EMPTY_MESSAGE, code="empty")
+        return super().clean(value)
+
+
+class StrictIntegerField(RejectEmptyMixin, forms.IntegerField):
+    pass
+
+
+class StrictDateField(RejectEmptyMixin, forms.DateField):
+    pass
+
+
+class StrictChoiceField(RejectEmptyMixin, forms.ChoiceField):
+    pass
+
+
+class DateFilter(filters.DateFilter):
+    field_class = StrictDateField
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    field_class = StrictChoiceField
+
+
+class IdFilter(filters.NumberFilter):
+    """An identifier: a whole number (a decimal or an out-of-range number is a 400)."""
+
+    field_class = StrictIntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class DossierFilter(filters.FilterSet):
+    """Dossier filters. The « échéance avant » filter comes with the deadlines ticket."""
+
+    dispositif = filters.MultipleChoiceFilter(
+        choices=Dispositif.choices,
+        help_text="Dispositif (répétable : ?dispositif=CPI&dispositif=CAR).",
+    )
+    state = filters.MultipleChoiceFilter(
+        choices=DossierState.choices, help_text="État du dossier (répétable)."
+    )
+    agency = IdFilter(field_name="agency_id", help_text="Identifiant de l'agence.")
+    worker = IdFilter(field_name="worker_id", help_text="Identifiant du salarié.")
+    case_worker = IdFilter(
+        field_name="case_worker_id", help_text="Identifiant du ou de la chargé(e) de dossiers."
+    )
+    contract_start_after = DateFilter(
+        field_name="contract_start", lookup_expr="gte", help_text="Contrat commençant le ou après."
+    )
+    contract_start_before = DateFilter(
+        field_name="contract_start", lookup_expr="lte", help_text="Contrat commençant le ou avant."
+    )
+    contract_end_after = DateFilter(
+        field_name="contract_end", lookup_expr="gte", help_text="Contrat finissant le ou après."
+    )
+    contract_end_before = DateFilter(
+        field_name="contract_end", lookup_expr="lte", help_text="Contrat finissant le ou avant."
+    )
+    training_start_after = DateFilter(
+        field_name="training_start",
+        lookup_expr="gte",
+        help_text="Formation commençant le ou après.",
+    )
+    training_start_before = DateFilter(
+        field_name="training_start",
+        lookup_expr="lte",
+        help_text="Formation commençant le ou avant.",
+    )
+    certification_code = filters.CharFilter(help_text="Code de la certification visée.")
+
+    class Meta:
+        model = Dossier
+        fields = []
+
+
+class WorkerFilter(filters.FilterSet):
+    agency = IdFilter(field_name="agency_id", help_text="Identifiant de l'agence.")
+    employment = ChoiceFilter(choices=Employment.choices, help_text="Contrat de travail.")
+
+    class Meta:
+        model = Worker
+        fields = []
+
+
+class MissionFilter(filters.FilterSet):
+    worker = IdFilter(field_name="worker_id", help_text="Identifiant du salarié.")
+    dossier = IdFilter(field_name="dossier_id", help_text="Identifiant du dossier.")
+    client_company = IdFilter(
+        field_name="client_company_id", help_text="Identifiant de l'entreprise utilisatrice."
+    )
+    start_after = DateFilter(
+        field_name="start", lookup_expr="gte", help_text="Mission commençant le ou après."
+    )
+    start_before = DateFilter(
+        field_name="start", lookup_expr="lte", help_text="Mission commençant le ou avant."
+    )
+
+    class Meta:
+        model = Mission
+        fields = []
+
+
+class DocumentFilter(filters.FilterSet):
+    dossier = IdFilter(field_name="dossier_id", help_text="Identifiant du dossier.")
+    kind = ChoiceFilter(choices=DocumentKind.choices, help_text="Type de pièce.")
+    status = ChoiceFilter(choices=DocumentStatus.choices, help_text="Statut de la pièce.")
+
+    class Meta:
+        model = Document
+        fields = []
+
+
+class CertificationFilter(filters.FilterSet):
+    code = filters.CharFilter(help_text="Code exact (ex. RNCP34860, CLEA).")
+    level = IdFilter(
+        field_name="level",
+        min_value=0,
+        max_value=8,
+        help_text="Niveau de certification (3 à 8).",
+    )
+    accord = IdFilter(
+        field_name="entries__accord_id",
+        distinct=True,
+        help_text="Identifiant de l'accord dont la liste contient la certification.",
+    )
+
+    class Meta:
+        model = Certification
+        fields = []

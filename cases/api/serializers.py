@@ -1,0 +1,658 @@
+"""Input and output shapes of the API. Validation of types and identifiers lives here;
+writes go through `cases.services`.
+
+Every field carries a French description: the model's help text, or else its label.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.text import capfirst
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import nir, siret
+
+from accords.models import Accord, Certification, CertificationListEntry
+from cases.choices import CancellationReason, DocumentStatus, DossierState
+from cases.models import (
+    Agency,
+    ClientCompany,
+    Document,
+    Dossier,
+    DossierEvent,
+    Mission,
+    TrainingProvider,
+    User,
+    Worker,
+)
+from cases.models.documents import ALLOWED_EXTENSIONS
+from cases.models.workers import HEALTH_FIELDS
+from cases.permissions import (
+    agency_ids,
+    is_administrator,
+    may_see_health_data,
+    scope_agencies,
+    scope_by_agency,
+    scope_dossiers,
+)
+
+# The first bytes of each accepted file type: a renamed executable is not a PDF.
+FILE_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+}
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+class DescribedSerializerMixin:
+    """Give every field a French description: its help text, or else its label."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        for name, field in fields.items():
+            if name == "id" and not field.help_text:
+                field.help_text = "Identifiant."
+            elif not field.help_text:
+                field.help_text = str(field.label or capfirst(name.replace("_", " ")))
+            # DRF drops `allow_blank` from read-only fields: keep the schema honest about "".
+            if model and field.read_only and isinstance(field, serializers.ChoiceField):
+                model_field = next(
+                    (f for f in model._meta.get_fields() if f.name == (field.source or name)), None
+                )
+                field.allow_blank = bool(getattr(model_field, "blank", False))
+        return fields
+
+
+def _user(serializer) -> User | None:
+    request = serializer.context.get("request")
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _check_date_range(value: dt.date | None) -> dt.date | None:
+    if value is not None and value < EARLIEST_DATE:
+        raise serializers.ValidationError("Cette date est trop ancienne (avant 1900).")
+    return value
+
+
+class SiretMixin:
+    def validate_siret(self, value: str) -> str:
+        compact = siret.compact(value)
+        try:
+            siret.validate(compact)
+        except StdnumError as exc:
+            raise serializers.ValidationError(
+                f"« {value} » n'est pas un numéro SIRET valide (14 chiffres, clé de contrôle)."
+            ) from exc
+        return compact
+
+
+class AgencySerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "siret", "kind", "company_name", "region", "departement"]
+        read_only_fields = fields
+
+
+class ClientCompanySerializer(DescribedSerializerMixin, SiretMixin, serializers.ModelSerializer):
+    siret = serializers.CharField(
+        max_length=20, help_text="SIRET à 14 chiffres (clé de contrôle vérifiée)."
+    )
+
+    class Meta:
+        model = ClientCompany
+        fields = ["id", "name", "siret", "city", "created", "updated"]
+        read_only_fields = ["created", "updated"]
+
+    def validate(self, attrs):
+        siret_value = attrs.get("siret")
+        others = ClientCompany.objects.filter(siret=siret_value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if siret_value and others.exists():
+            raise serializers.ValidationError(
+                {"siret": ["Une entreprise utilisatrice avec ce SIRET existe déjà."]}
+            )
+        return attrs
+
+
+class TrainingProviderSerializer(DescribedSerializerMixin, SiretMixin, serializers.ModelSerializer):
+    siret = serializers.CharField(
+        max_length=20, help_text="SIRET à 14 chiffres (clé de contrôle vérifiée)."
+    )
+
+    class Meta:
+        model = TrainingProvider
+        fields = ["id", "name", "siret", "nda_number", "city", "created", "updated"]
+        read_only_fields = ["created", "updated"]
+
+    def validate_nda_number(self, value: str) -> str:
+        if value and not (value.isdigit() and len(value) == 11):
+            raise serializers.ValidationError(
+                "Le numéro de déclaration d'activité compte 11 chiffres."
+            )
+        return value
+
+    def validate(self, attrs):
+        siret_value = attrs.get("siret")
+        others = TrainingProvider.objects.filter(siret=siret_value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if siret_value and others.exists():
+            raise serializers.ValidationError(
+                {"siret": ["Un organisme de formation avec ce SIRET existe déjà."]}
+            )
+        return attrs
+
+
+class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    """A worker. The health fields (AT/MP, aptitude) appear only for the roles allowed."""
+
+    nir = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        help_text="NIR (numéro de sécurité sociale, 15 caractères avec la clé ; "
+        "les espaces sont ignorés).",
+    )
+
+    class Meta:
+        model = Worker
+        fields = [
+            "id",
+            "agency",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "nir",
+            "employment",
+            "highest_level",
+            "job_seeker_since",
+            "rsa",
+            "ass",
+            "aah",
+            "disability",
+            "basic_skills_gap",
+            "refugee",
+            "no_experience_low_qualification",
+            "no_work_1y",
+            "etti_followed",
+            "career_change",
+            "former_cui",
+            "mission_locale",
+            "no_secondary_diploma",
+            "partial_activity",
+            "business_creation",
+            "top_athlete",
+            *HEALTH_FIELDS,
+            "other_agencies_branch_hours",
+            "other_agencies_hours_declared_on",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["created", "updated"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user(self)
+        if user is not None:
+            fields["agency"].queryset = scope_agencies(Agency.objects.all(), user)
+            if not may_see_health_data(user):
+                for name in HEALTH_FIELDS:
+                    fields.pop(name, None)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["agency"].read_only = True
+        return fields
+
+    def validate_nir(self, value: str) -> str:
+        if not value:
+            return ""
+        compact = nir.compact(value)
+        try:
+            nir.validate(compact)
+        except StdnumError as exc:
+            raise serializers.ValidationError(
+                "Le NIR saisi n'est pas valide (15 caractères, clé de contrôle)."
+            ) from exc
+        return compact
+
+    def validate_birth_date(self, value: dt.date) -> dt.date:
+        _check_date_range(value)
+        if value > dt.date.today():
+            raise serializers.ValidationError("La date de naissance est dans le futur.")
+        return value
+
+    def validate_job_seeker_since(self, value):
+        return _check_date_range(value)
+
+    def validate_at_mp_date(self, value):
+        return _check_date_range(value)
+
+    def validate(self, attrs):
+        birth = attrs.get("birth_date", getattr(self.instance, "birth_date", None))
+        since = attrs.get("job_seeker_since")
+        if birth and since and since < birth:
+            raise serializers.ValidationError(
+                {"job_seeker_since": ["L'inscription précède la date de naissance."]}
+            )
+        return attrs
+
+
+class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    """A dossier. `state` moves only through the transitions (`/transitions/{name}/`)."""
+
+    dispositif_label = serializers.CharField(
+        source="get_dispositif_display", read_only=True, help_text="Libellé du dispositif."
+    )
+    state_label = serializers.CharField(
+        source="get_state_display", read_only=True, help_text="Libellé de l'état du dossier."
+    )
+    next_deadline = serializers.SerializerMethodField(
+        help_text="Prochaine échéance du dossier. Toujours null pour l'instant : le calcul "
+        "des échéances arrive avec le ticket des échéances et notifications."
+    )
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "id",
+            "dispositif",
+            "dispositif_label",
+            "state",
+            "state_label",
+            "agency",
+            "worker",
+            "case_worker",
+            "certification_code",
+            "certification_title",
+            "training_provider",
+            "client_companies",
+            "afest",
+            "contract_start",
+            "contract_end",
+            "training_start",
+            "training_end",
+            "planned_training_hours",
+            "planned_contract_hours",
+            "agency_tutor",
+            "eu_tutor",
+            "opinion_date",
+            "funds_requested_on",
+            "funds_reserved_on",
+            "funds_reference",
+            "reserved_amount",
+            "deposit_date",
+            "akto_reference",
+            "akto_decision_date",
+            "reimbursement_requested_on",
+            "cancellation_reason",
+            "notes",
+            "next_deadline",
+            "created",
+            "updated",
+        ]
+        # Set by the transitions, never by a plain edit.
+        read_only_fields = [
+            "state",
+            "opinion_date",
+            "funds_requested_on",
+            "funds_reserved_on",
+            "funds_reference",
+            "reserved_amount",
+            "deposit_date",
+            "akto_reference",
+            "akto_decision_date",
+            "reimbursement_requested_on",
+            "cancellation_reason",
+            "created",
+            "updated",
+        ]
+        extra_kwargs = {
+            "state": {"help_text": "État du dossier ; modifié uniquement par les étapes."},
+            "planned_contract_hours": {
+                "help_text": "Heures de contrat prévues. Vide : 35 h par semaine calendaire "
+                "du contrat."
+            },
+            "client_companies": {"required": False},
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user(self)
+        if user is not None:
+            for name, queryset in self._scoped_querysets(user).items():
+                if name in fields and not fields[name].read_only:
+                    field = fields[name]
+                    (
+                        field.child_relation if hasattr(field, "child_relation") else field
+                    ).queryset = queryset
+        return fields
+
+    @staticmethod
+    def _scoped_querysets(user) -> dict:
+        users = User.objects.all()
+        if not is_administrator(user):
+            users = users.filter(agencies__in=agency_ids(user)).distinct()
+        return {
+            "agency": scope_agencies(Agency.objects.all(), user),
+            "worker": scope_by_agency(Worker.objects.all(), user),
+            "case_worker": users,
+        }
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_next_deadline(self, dossier) -> None:
+        return None
+
+    def validate_training_start(self, value):
+        return _check_date_range(value)
+
+    def validate_training_end(self, value):
+        return _check_date_range(value)
+
+    def validate_contract_start(self, value):
+        return _check_date_range(value)
+
+    def validate_contract_end(self, value):
+        return _check_date_range(value)
+
+
+class DossierUpdateSerializer(DossierSerializer):
+    """A dossier edit: the dispositif, the agency and the worker are fixed at creation."""
+
+    class Meta(DossierSerializer.Meta):
+        read_only_fields = [
+            *DossierSerializer.Meta.read_only_fields,
+            "dispositif",
+            "agency",
+            "worker",
+        ]
+
+
+class DossierEventSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField(help_text="Nom de l'auteur de l'événement.")
+
+    class Meta:
+        model = DossierEvent
+        fields = [
+            "id",
+            "created",
+            "kind",
+            "transition",
+            "from_state",
+            "to_state",
+            "comment",
+            "data",
+            "actor",
+            "actor_name",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "kind": {"help_text": "Type : transition, created, edited ou document."},
+            "data": {"help_text": "Données saisies lors de l'événement."},
+            "actor": {"help_text": "Identifiant de l'auteur."},
+        }
+
+    def get_actor_name(self, event) -> str:
+        return str(event.actor) if event.actor else ""
+
+
+class TransitionFieldChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="Valeur à envoyer.")
+    label = serializers.CharField(help_text="Libellé.")
+
+
+class TransitionFieldSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Nom du champ dans le corps de la requête.")
+    label = serializers.CharField(help_text="Libellé du champ.")
+    type = serializers.ChoiceField(
+        choices=["date", "decimal", "string", "choice"], help_text="Type attendu."
+    )
+    required = serializers.BooleanField(help_text="Le champ est-il obligatoire ?")
+    choices = TransitionFieldChoiceSerializer(
+        many=True, help_text="Valeurs possibles (champs à choix)."
+    )
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Nom de l'étape, à utiliser dans l'URL.")
+    label = serializers.CharField(help_text="Libellé de l'étape.")
+    fields = TransitionFieldSerializer(many=True, help_text="Champs à envoyer pour l'étape.")
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    """The data of a transition; each step uses only its own fields (see GET /transitions/)."""
+
+    expected_state = serializers.ChoiceField(
+        choices=DossierState.choices,
+        required=False,
+        help_text="État que vous avez vu : si le dossier a changé d'état depuis, l'étape est "
+        "refusée (409) au lieu d'être appliquée à un autre état.",
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Commentaire (obligatoire pour un refus et une annulation).",
+    )
+    opinion_date = serializers.DateField(
+        required=False, help_text="Date de l'avis FPE.TT (give_opinion)."
+    )
+    funds_requested_on = serializers.DateField(
+        required=False, help_text="Date de la demande de réservation (request_funds)."
+    )
+    funds_reserved_on = serializers.DateField(
+        required=False, help_text="Date de la réservation (reserve_funds)."
+    )
+    funds_reference = serializers.CharField(
+        required=False, max_length=50, help_text="Référence de la réservation (reserve_funds)."
+    )
+    reserved_amount = serializers.DecimalField(
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text="Montant réservé en euros (reserve_funds).",
+    )
+    deposit_date = serializers.DateField(
+        required=False, help_text="Date de dépôt à l'AKTO (submit)."
+    )
+    akto_reference = serializers.CharField(
+        required=False, max_length=50, help_text="Référence AKTO du dossier (submit)."
+    )
+    akto_decision_date = serializers.DateField(
+        required=False, help_text="Date de la décision de l'AKTO (accept, refuse)."
+    )
+    reimbursement_requested_on = serializers.DateField(
+        required=False, help_text="Date de la demande de remboursement (request_reimbursement)."
+    )
+    cancellation_reason = serializers.ChoiceField(
+        choices=CancellationReason.choices,
+        required=False,
+        help_text="Motif d'annulation (cancel) : rupture, abandonment, refusal, error.",
+    )
+
+    def form_data(self) -> dict[str, str]:
+        """The validated values as the strings the transition forms parse."""
+        return {
+            name: value.isoformat() if isinstance(value, dt.date) else str(value)
+            for name, value in self.validated_data.items()
+            if name != "expected_state" and value is not None
+        }
+
+
+class MissionSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Mission
+        fields = ["id", "worker", "dossier", "client_company", "start", "end", "hours"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user(self)
+        if user is not None:
+            fields["worker"].queryset = scope_by_agency(Worker.objects.all(), user)
+            fields["dossier"].queryset = scope_dossiers(Dossier.objects.all(), user)
+        return fields
+
+    def validate_start(self, value):
+        return _check_date_range(value)
+
+    def validate_end(self, value):
+        return _check_date_range(value)
+
+    def validate(self, attrs):
+        def current(name):
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        start, end = current("start"), current("end")
+        errors = {}
+        if start and end and end < start:
+            errors["end"] = ["La fin de la mission précède son début."]
+        dossier, worker = current("dossier"), current("worker")
+        if dossier and worker and dossier.worker_id != worker.pk:
+            errors["dossier"] = ["Ce dossier concerne un autre salarié."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class DocumentSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    file_name = serializers.SerializerMethodField(help_text="Nom du fichier déposé, s'il y en a.")
+    download_url = serializers.SerializerMethodField(
+        help_text="Adresse de téléchargement (contrôle des droits à chaque appel)."
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "dossier",
+            "kind",
+            "status",
+            "received_on",
+            "note",
+            "file_name",
+            "download_url",
+            "uploaded_by",
+            "created",
+            "updated",
+        ]
+        read_only_fields = fields
+
+    def get_file_name(self, document) -> str:
+        return Path(document.file.name).name if document.file else ""
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, document) -> str | None:
+        if not document.file:
+            return None
+        return reverse("api:document-download", kwargs={"pk": document.pk})
+
+
+class DocumentUploadSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    """Multipart upload: the file is checked for type (extension and content) and size."""
+
+    file = serializers.FileField(
+        help_text="Fichier (PDF, JPEG, PNG, DOCX, XLSX ou ODT ; 10 Mo au plus).",
+    )
+
+    class Meta:
+        model = Document
+        fields = ["dossier", "kind", "file", "note"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user(self)
+        if user is not None:
+            fields["dossier"].queryset = scope_dossiers(Dossier.objects.all(), user)
+        return fields
+
+    def validate_file(self, upload):
+        limit = settings.DOCUMENT_MAX_UPLOAD_SIZE
+        if upload.size > limit:
+            raise serializers.ValidationError(
+                f"Le fichier dépasse la taille maximale ({limit // (1024 * 1024)} Mo)."
+            )
+        extension = Path(upload.name).suffix.lower().lstrip(".")
+        if extension not in ALLOWED_EXTENSIONS:
+            raise serializers.ValidationError(
+                "Type de fichier refusé : seuls les formats "
+                + ", ".join(ext.upper() for ext in ALLOWED_EXTENSIONS)
+                + " sont acceptés."
+            )
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not head.startswith(FILE_SIGNATURES[extension]):
+            raise serializers.ValidationError(
+                f"Le contenu du fichier ne correspond pas à son extension (.{extension})."
+            )
+        return upload
+
+
+class DocumentUpdateSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    status = serializers.ChoiceField(
+        choices=DocumentStatus.choices,
+        required=False,
+        help_text="Statut : expected, received, validated ou rejected.",
+    )
+
+    class Meta:
+        model = Document
+        fields = ["status", "received_on", "note"]
+
+    def validate_received_on(self, value):
+        return _check_date_range(value)
+
+
+class CertificationListEntrySerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = CertificationListEntry
+        fields = ["accord", "sector", "sub_sector", "job", "title_as_listed"]
+        fields += ["excluded_from_extension"]
+        read_only_fields = fields
+
+
+class CertificationSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    entries = CertificationListEntrySerializer(
+        many=True,
+        read_only=True,
+        help_text="Listes d'accords où figure la certification (ex. annexe Pro-A).",
+    )
+
+    class Meta:
+        model = Certification
+        fields = ["id", "code", "title", "level", "entries"]
+        read_only_fields = fields
+
+
+class AccordSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Accord
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "idcc",
+            "brochure",
+            "nor",
+            "signature_date",
+            "extension_order_date",
+            "jorf_date",
+            "in_force_from",
+            "in_force_until",
+            "scope",
+            "status",
+            "employer_signatories",
+            "union_signatories",
+            "source_file",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,21 @@
+"""The /api/v1/ resources of the cases and accords apps."""
+
+from rest_framework.routers import DefaultRouter
+
+from cases.api import views
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("workers", views.WorkerViewSet, basename="worker")
+router.register("client-companies", views.ClientCompanyViewSet, basename="client-company")
+router.register("training-providers", views.TrainingProviderViewSet, basename="training-provider")
+router.register("dossiers", views.DossierViewSet, basename="dossier")
+router.register("missions", views.MissionViewSet, basename="mission")
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("certifications", views.CertificationViewSet, basename="certification")
+router.register("accords", views.AccordViewSet, basename="accord")
+
+urlpatterns = router.urls

@@ -1,0 +1,421 @@
+"""Thin ViewSets: scope through `cases.selectors`, parse with serializers, write through
+`cases.services`. Errors become the one French error format in `config.api`.
+"""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import filters as drf_filters
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from accords.models import Accord, Certification
+from cases import checks, selectors, services
+from cases import transitions as workflow
+from cases.api import serializers as s
+from cases.api.filters import (
+    CertificationFilter,
+    DocumentFilter,
+    DossierFilter,
+    MissionFilter,
+    WorkerFilter,
+)
+from cases.api.permissions import IndividualData, ReadIndividualData
+from cases.api.renderers import BinaryRenderer
+from cases.api.schema import FindingSerializer
+from cases.api.transitions import describe_transitions
+
+ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Identifiant."
+)
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    permission_classes = [IndividualData]
+    filter_backends = [
+        *viewsets.GenericViewSet.filter_backends,
+        drf_filters.SearchFilter,
+        drf_filters.OrderingFilter,
+    ]
+    selector = None
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Agences d'emploi de l'utilisateur", tags=["Agences"]),
+    retrieve=extend_schema(summary="Une agence d'emploi", tags=["Agences"]),
+)
+class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Agencies are read-only through the API (created by an administrator in the admin)."""
+
+    serializer_class = s.AgencySerializer
+    selector = staticmethod(selectors.agency_list)
+    search_fields = ["name", "company_name", "siret", "region"]
+    ordering_fields = ["name", "company_name", "region", "id"]
+
+
+class EditableViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """List, read, create and edit; no deletion (records are kept for the audit trail)."""
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Salariés des agences de l'utilisateur", tags=["Salariés"]),
+    retrieve=extend_schema(summary="Un salarié", tags=["Salariés"]),
+    create=extend_schema(summary="Créer un salarié", tags=["Salariés"]),
+    update=extend_schema(summary="Modifier un salarié", tags=["Salariés"]),
+    partial_update=extend_schema(summary="Modifier en partie un salarié", tags=["Salariés"]),
+)
+class WorkerViewSet(EditableViewSet):
+    """Workers. AT/MP and aptitude fields appear only for the roles allowed to see health data."""
+
+    serializer_class = s.WorkerSerializer
+    selector = staticmethod(selectors.worker_list)
+    filterset_class = WorkerFilter
+    search_fields = ["last_name", "first_name", "nir"]
+    ordering_fields = ["last_name", "first_name", "birth_date", "created", "id"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.worker_save(
+            by=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.worker_save(
+            by=self.request.user, data=serializer.validated_data, worker=serializer.instance
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Entreprises utilisatrices", tags=["Entreprises utilisatrices"]),
+    retrieve=extend_schema(
+        summary="Une entreprise utilisatrice", tags=["Entreprises utilisatrices"]
+    ),
+    create=extend_schema(
+        summary="Créer une entreprise utilisatrice", tags=["Entreprises utilisatrices"]
+    ),
+    update=extend_schema(
+        summary="Modifier une entreprise utilisatrice", tags=["Entreprises utilisatrices"]
+    ),
+    partial_update=extend_schema(
+        summary="Modifier en partie une entreprise utilisatrice",
+        tags=["Entreprises utilisatrices"],
+    ),
+)
+class ClientCompanyViewSet(EditableViewSet):
+    serializer_class = s.ClientCompanySerializer
+    selector = staticmethod(selectors.client_company_list)
+    search_fields = ["name", "siret", "city"]
+    ordering_fields = ["name", "city", "id"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organismes de formation", tags=["Organismes de formation"]),
+    retrieve=extend_schema(summary="Un organisme de formation", tags=["Organismes de formation"]),
+    create=extend_schema(
+        summary="Créer un organisme de formation", tags=["Organismes de formation"]
+    ),
+    update=extend_schema(
+        summary="Modifier un organisme de formation", tags=["Organismes de formation"]
+    ),
+    partial_update=extend_schema(
+        summary="Modifier en partie un organisme de formation", tags=["Organismes de formation"]
+    ),
+)
+class TrainingProviderViewSet(EditableViewSet):
+    serializer_class = s.TrainingProviderSerializer
+    selector = staticmethod(selectors.training_provider_list)
+    search_fields = ["name", "siret", "nda_number", "city"]
+    ordering_fields = ["name", "city", "id"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Dossiers visibles par l'utilisateur",
+        description="Filtres : dispositif, état, agence, salarié, chargé(e) de dossiers, dates "
+        "du contrat et de la formation, code de certification ; `?search=` (référence AKTO, "
+        "certification, nom du salarié), `?ordering=`, `?page=` et `?page_size=` (500 au plus). "
+        "Le filtre « échéance avant » et le champ `next_deadline` arrivent avec le ticket des "
+        "échéances : d'ici là, `next_deadline` vaut toujours null.",
+        tags=["Dossiers"],
+    ),
+    retrieve=extend_schema(summary="Un dossier", tags=["Dossiers"]),
+    create=extend_schema(summary="Créer un dossier (à l'état brouillon)", tags=["Dossiers"]),
+    update=extend_schema(
+        summary="Modifier un dossier",
+        tags=["Dossiers"],
+        request=s.DossierUpdateSerializer,
+        responses=s.DossierSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Modifier en partie un dossier",
+        tags=["Dossiers"],
+        request=s.DossierUpdateSerializer,
+        responses=s.DossierSerializer,
+    ),
+)
+class DossierViewSet(EditableViewSet):
+    """Dossiers. The state is read-only here: only the transitions move it."""
+
+    serializer_class = s.DossierSerializer
+    selector = staticmethod(selectors.dossier_list)
+    filterset_class = DossierFilter
+    search_fields = [
+        "akto_reference",
+        "certification_code",
+        "certification_title",
+        "worker__last_name",
+        "worker__first_name",
+    ]
+    ordering_fields = [
+        "contract_start",
+        "contract_end",
+        "training_start",
+        "state",
+        "dispositif",
+        "created",
+        "updated",
+        "id",
+    ]
+    conflict_actions = ("update", "partial_update", "run_transition")
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return s.DossierUpdateSerializer
+        return super().get_serializer_class()
+
+    def get_permissions(self):
+        if self.action in ("run_transition", "transitions"):
+            return [ReadIndividualData()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.dossier_create(
+            by=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.dossier_update(
+            dossier_id=serializer.instance.pk, by=self.request.user, data=serializer.validated_data
+        )
+
+    @extend_schema(
+        summary="Étapes que l'utilisateur peut lancer maintenant",
+        tags=["Dossiers"],
+        parameters=[ID_PARAMETER],
+        responses=s.AvailableTransitionSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def transitions(self, request, pk=None):
+        dossier = self.get_object()
+        data = describe_transitions(dossier, request.user)
+        return Response(s.AvailableTransitionSerializer(data, many=True).data)
+
+    @extend_schema(
+        summary="Lancer une étape (même service que l'administration)",
+        description="Refusée (409) si l'étape n'est pas possible depuis l'état du dossier, si "
+        "des constats bloquants l'empêchent (`findings`) ou si le dossier a changé entre-temps "
+        "(`expected_state`). Étape inconnue ou dossier hors de vos agences : 404.",
+        tags=["Dossiers"],
+        parameters=[
+            ID_PARAMETER,
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(workflow.TRANSITION_NAMES),
+                description="Nom de l'étape (voir GET /transitions/).",
+            ),
+        ],
+        request=s.TransitionInputSerializer,
+        responses={200: s.DossierSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<name>[^/.]+)",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def run_transition(self, request, pk=None, name=None):
+        if name not in workflow.TRANSITION_NAMES:
+            raise NotFound(f"L'étape « {name} » n'existe pas.")
+        dossier = self.get_object()
+        data = s.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dossier = services.dossier_run_transition(
+            dossier_id=dossier.pk,
+            name=name,
+            by=request.user,
+            data=data.form_data(),
+            expected_state=data.validated_data.get("expected_state"),
+        )
+        return Response(s.DossierSerializer(dossier, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Constats sur le dossier (ce qui bloque ou signale ses prochaines étapes)",
+        tags=["Dossiers"],
+        parameters=[ID_PARAMETER],
+        responses=FindingSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def findings(self, request, pk=None):
+        dossier = self.get_object()
+        return Response(FindingSerializer(checks.dossier_findings(dossier), many=True).data)
+
+    @extend_schema(
+        summary="Historique du dossier (du plus récent au plus ancien)",
+        tags=["Dossiers"],
+        parameters=[ID_PARAMETER],
+        responses=s.DossierEventSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, pk=None):
+        events = selectors.dossier_events(dossier=self.get_object())
+        return Response(s.DossierEventSerializer(events, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Missions des salariés de l'utilisateur", tags=["Missions"]),
+    retrieve=extend_schema(summary="Une mission", tags=["Missions"]),
+    create=extend_schema(summary="Enregistrer une mission", tags=["Missions"]),
+    update=extend_schema(summary="Modifier une mission", tags=["Missions"]),
+    partial_update=extend_schema(summary="Modifier en partie une mission", tags=["Missions"]),
+)
+class MissionViewSet(EditableViewSet):
+    serializer_class = s.MissionSerializer
+    selector = staticmethod(selectors.mission_list)
+    filterset_class = MissionFilter
+    ordering_fields = ["start", "end", "hours", "id"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.mission_save(
+            by=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.mission_save(
+            by=self.request.user, data=serializer.validated_data, mission=serializer.instance
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Pièces des dossiers visibles", tags=["Pièces"]),
+    retrieve=extend_schema(summary="Une pièce", tags=["Pièces"]),
+    create=extend_schema(
+        summary="Déposer une pièce (multipart)",
+        tags=["Pièces"],
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses={201: s.DocumentSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Changer le statut d'une pièce (validée, refusée…)",
+        tags=["Pièces"],
+        request=s.DocumentUpdateSerializer,
+        responses=s.DocumentSerializer,
+    ),
+)
+class DocumentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    ScopedViewSet,
+):
+    """Documents: files stay outside the web root and are served only by `download`."""
+
+    serializer_class = s.DocumentSerializer
+    selector = staticmethod(selectors.document_list)
+    filterset_class = DocumentFilter
+    ordering_fields = ["kind", "status", "received_on", "created", "id"]
+    conflict_actions = ("create",)
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def create(self, request, *args, **kwargs):
+        upload = s.DocumentUploadSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        upload.is_valid(raise_exception=True)
+        document = services.document_upload(by=request.user, **upload.validated_data)
+        body = s.DocumentSerializer(document, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        document = self.get_object()
+        changes = s.DocumentUpdateSerializer(document, data=request.data, partial=True)
+        changes.is_valid(raise_exception=True)
+        document = services.document_update(
+            document=document, by=request.user, data=changes.validated_data
+        )
+        return Response(s.DocumentSerializer(document, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Télécharger le fichier d'une pièce",
+        tags=["Pièces"],
+        parameters=[ID_PARAMETER],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        renderer_classes=[JSONRenderer, BinaryRenderer],
+    )
+    def download(self, request, pk=None):
+        document = self.get_object()
+        if not document.file:
+            raise NotFound("Aucun fichier n'a été déposé pour cette pièce.")
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.file.name.rsplit("/", 1)[-1],
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reference data: readable by every authenticated user, CPNE reporters included."""
+
+    filter_backends = [
+        *viewsets.ReadOnlyModelViewSet.filter_backends,
+        drf_filters.SearchFilter,
+        drf_filters.OrderingFilter,
+    ]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Certifications (RNCP, CléA)", tags=["Référentiel"]),
+    retrieve=extend_schema(summary="Une certification", tags=["Référentiel"]),
+)
+class CertificationViewSet(ReferenceViewSet):
+    serializer_class = s.CertificationSerializer
+    queryset = Certification.objects.prefetch_related("entries")
+    filterset_class = CertificationFilter
+    search_fields = ["code", "title"]
+    ordering_fields = ["code", "title", "level", "id"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Accords de branche", tags=["Référentiel"]),
+    retrieve=extend_schema(summary="Un accord", tags=["Référentiel"]),
+)
+class AccordViewSet(ReferenceViewSet):
+    serializer_class = s.AccordSerializer
+    queryset = Accord.objects.all()
+    search_fields = ["title", "idcc", "nor"]
+    ordering_fields = ["signature_date", "in_force_from", "title", "id"]

@@ -193,9 +193,9 @@ def test_no_rule_set_in_force(client):
 
 
 def _error_at(data, path):
-    for key in path:
-        data = data[key]
-    return data
+    """The message at `path` in the API's one error format (nested fields are dotted)."""
+    *field, index = path
+    return data["errors"][".".join(field)][index]
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,15 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database holds the reference rule sets and funding rates.
+    """Every test database holds the reference rule sets, funding rates and reminder calendar.
 
     Dossier transitions are checked against the rule set in force on the contract start:
     without one they are blocked (`rule_set_missing`). Tests that need another state change
     the rows inside their own transaction.
     """
     from accords.reference_rules import load_rule_sets
+    from notifications.reference import load_reminder_offsets
 
     with django_db_blocker.unblock():
         load_rule_sets()
+        load_reminder_offsets()

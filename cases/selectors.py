@@ -4,7 +4,7 @@ Each list selector joins or prefetches what its representation shows, so that a 
 rows costs a constant number of queries whatever its size.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from cases.models import (
     Agency,
@@ -44,8 +44,25 @@ def training_provider_list(*, user) -> QuerySet[TrainingProvider]:
     return queryset if may_see_individual_data(user) else queryset.none()
 
 
+def _pending_deadlines():
+    from notifications.choices import DeadlineStatus
+    from notifications.models import Deadline
+
+    return Deadline.objects.filter(
+        status__in=(DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
+    ).order_by("safe_date", "pk")
+
+
+def pending_deadlines(dossier: Dossier) -> list:
+    """The dossier's deadlines still to do, the most pressing first."""
+    return list(_pending_deadlines().filter(dossier=dossier))
+
+
 def dossier_list(*, user) -> QuerySet[Dossier]:
-    return scope_dossiers(Dossier.objects.all(), user).prefetch_related("client_companies")
+    return scope_dossiers(Dossier.objects.all(), user).prefetch_related(
+        "client_companies",
+        Prefetch("deadlines", queryset=_pending_deadlines(), to_attr="pending_deadlines"),
+    )
 
 
 def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:

@@ -16,6 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir, siret
 
 from accords.models import Accord, Certification, CertificationListEntry
+from cases import selectors
 from cases.choices import CancellationReason, DocumentStatus, DossierState
 from cases.models import (
     Agency,
@@ -247,6 +248,16 @@ class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         return attrs
 
 
+class NextDeadlineSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="Type d'échéance (akto_deposit, fund_reservation…).")
+    label = serializers.CharField(help_text="Libellé de l'échéance.")
+    due = serializers.DateField(help_text="Date limite.")
+    safe_date = serializers.DateField(
+        help_text="Jour ouvré sûr : dernier jour ouvré à la date limite ou avant."
+    )
+    status = serializers.CharField(help_text="open (à faire) ou breached (dépassée).")
+
+
 class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
     """A dossier. `state` moves only through the transitions (`/transitions/{name}/`)."""
 
@@ -257,8 +268,7 @@ class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         source="get_state_display", read_only=True, help_text="Libellé de l'état du dossier."
     )
     next_deadline = serializers.SerializerMethodField(
-        help_text="Prochaine échéance du dossier. Toujours null pour l'instant : le calcul "
-        "des échéances arrive avec le ticket des échéances et notifications."
+        help_text="Prochaine échéance à faire (ouverte ou dépassée), null s'il n'y en a pas."
     )
 
     class Meta:
@@ -348,9 +358,14 @@ class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
             "case_worker": users,
         }
 
-    @extend_schema_field(serializers.DateField(allow_null=True))
-    def get_next_deadline(self, dossier) -> None:
-        return None
+    @extend_schema_field(NextDeadlineSerializer(allow_null=True))
+    def get_next_deadline(self, dossier) -> dict | None:
+        pending = getattr(dossier, "pending_deadlines", None)
+        if pending is None:  # not prefetched (a single dossier): read it
+            pending = selectors.pending_deadlines(dossier)
+        if not pending:
+            return None
+        return NextDeadlineSerializer(pending[0]).data
 
     def validate_training_start(self, value):
         return _check_date_range(value)

@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
+from notifications import api as notification_views
 
 app_name = "api"
 
@@ -17,5 +18,7 @@ router.register("missions", views.MissionViewSet, basename="mission")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("certifications", views.CertificationViewSet, basename="certification")
 router.register("accords", views.AccordViewSet, basename="accord")
+router.register("deadlines", notification_views.DeadlineViewSet, basename="deadline")
+router.register("notifications", notification_views.NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

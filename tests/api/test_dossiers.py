@@ -30,7 +30,14 @@ def test_create_starts_in_draft_and_records_event(api, payload, case_worker):
     body = response.json()
     assert body["state"] == "draft"
     assert body["dispositif"] == "CPI"
-    assert body["next_deadline"] is None
+    # A CPI starting on 2 March 2026 must be deposited by Saturday 7 March (003 fiche CPI).
+    assert body["next_deadline"] == {
+        "kind": "akto_deposit",
+        "label": "Dépôt du dossier à l'AKTO",
+        "due": "2026-03-07",
+        "safe_date": "2026-03-06",
+        "status": "open",
+    }
     assert body["client_companies"] == payload["client_companies"]
     event = DossierEvent.objects.get(dossier_id=body["id"])
     assert event.kind == "created"

@@ -32,6 +32,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference
 	$(MANAGE) seed_demo
+	$(MANAGE) sweep_deadlines --enqueue
 	$(HONCHO) -f Procfile.dev start
 
 ## test: the whole test suite (set DATABASE_URL / REDIS_URL to test on PostgreSQL / Redis)

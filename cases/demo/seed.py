@@ -37,6 +37,7 @@ from cases.models import (
     Worker,
 )
 from cases.services import dossier_run_transition
+from notifications.services.recheck import dossier_refresh
 
 AGENCIES = [
     # name, SIRET, kind, company, region, département
@@ -294,6 +295,20 @@ def _seed(today: dt.date) -> list[dict]:
                 data=_step_data(step, dossier, today),
             )
             dossier.refresh_from_db()
+        dossier_refresh(dossier)  # deadlines of dossiers that took no step yet
+    # A CPI that started four days ago and is still not deposited: the deposit is due tomorrow.
+    late = _dossier(
+        rng, Dispositif.CPI, [], workers[Dispositif.CPI][0], companies, providers, today, 0
+    )
+    late_start = today - dt.timedelta(days=4)
+    Dossier.objects.filter(pk=late.pk).update(
+        contract_start=late_start,
+        training_start=late_start,
+        contract_end=late_start + dt.timedelta(days=PLANS[Dispositif.CPI].contract_days),
+        training_end=late_start + dt.timedelta(days=PLANS[Dispositif.CPI].training_days),
+    )
+    late.refresh_from_db()
+    dossier_refresh(late)
     return accounts
 
 

@@ -1,29 +1,11 @@
 """Admin of the accords registry: administrators edit, every other staff user reads."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from accords import admin_rules  # noqa: F401  (rule sets and funding rates)
+from accords.admin_access import AdministratorEditsMixin
 from accords.models import Accord, Article, Certification, CertificationListEntry
-from cases.permissions import is_administrator
-
-
-class AdministratorEditsMixin:
-    """Only administrators add, change or delete; other staff users may only look."""
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request, *args):
-        return is_administrator(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
 
 
 class ArticleInline(AdministratorEditsMixin, admin.StackedInline):
@@ -34,7 +16,7 @@ class ArticleInline(AdministratorEditsMixin, admin.StackedInline):
 
 
 @admin.register(Accord)
-class AccordAdmin(AdministratorEditsMixin, admin.ModelAdmin):
+class AccordAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
     list_display = ("title", "kind", "idcc", "nor", "signature_date", "scope", "status")
     list_filter = ("kind", "scope", "status", "idcc")
     search_fields = ("title", "nor", "idcc", "brochure")
@@ -67,14 +49,14 @@ class AccordAdmin(AdministratorEditsMixin, admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(AdministratorEditsMixin, admin.ModelAdmin):
+class CertificationAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
     list_display = ("code", "title", "level")
     list_filter = ("level",)
     search_fields = ("code", "title")
 
 
 @admin.register(CertificationListEntry)
-class CertificationListEntryAdmin(AdministratorEditsMixin, admin.ModelAdmin):
+class CertificationListEntryAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
     list_display = (
         "certification",
         "title_as_listed",

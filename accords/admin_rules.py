@@ -3,13 +3,17 @@
 import json
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from accords.admin_access import AdministratorEditsMixin
 from accords.models import FundingRate, RuleSet
+from notifications.services.recheck import rule_set_changed
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
     list_display = ("dispositif", "name", "valid_from", "valid_to", "source")
     list_filter = ("dispositif",)
     search_fields = ("name", "source", "notes")
@@ -24,6 +28,11 @@ class RuleSetAdmin(admin.ModelAdmin):
         ("Suivi", {"fields": ("created", "updated")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # the dossiers it governs are re-checked once the change is committed
+            transaction.on_commit(lambda: rule_set_changed(rule_set_id=obj.pk))
+
     @admin.display(description="paramètres (lecture)")
     def parameters_display(self, obj: RuleSet) -> str:
         text = json.dumps(obj.parameters, ensure_ascii=False, indent=2) if obj.pk else ""
@@ -31,7 +40,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingRate)
-class FundingRateAdmin(admin.ModelAdmin):
+class FundingRateAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
     list_display = (
         "dispositif",
         "programme",

@@ -1,6 +1,7 @@
 """The branch agreements and the certification lists they carry."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from cases.models.base import TimeStampedModel
 
@@ -57,6 +58,8 @@ class Accord(TimeStampedModel):
         help_text="Identifie le texte importé : un second import ne le duplique pas.",
     )
 
+    history = HistoricalRecords(verbose_name_plural="historique")
+
     class Meta:
         verbose_name = "accord"
         verbose_name_plural = "accords"
@@ -77,6 +80,8 @@ class Article(models.Model):
     title = models.CharField("titre", max_length=500, blank=True)
     text = models.TextField("texte", blank=True)
     order = models.PositiveIntegerField("ordre")
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "article"
@@ -101,6 +106,8 @@ class Certification(models.Model):
     )
     title = models.CharField("intitulé", max_length=500)
     level = models.PositiveSmallIntegerField("niveau", null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "certification"
@@ -132,6 +139,8 @@ class CertificationListEntry(models.Model):
     title_as_listed = models.CharField("intitulé dans la liste", max_length=500, blank=True)
     excluded_from_extension = models.BooleanField("exclu de l'extension", default=False)
     order = models.PositiveIntegerField("ordre")
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "entrée de liste de certifications"

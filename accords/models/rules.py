@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from cases.choices import Dispositif
 from cases.models.base import TimeStampedModel
@@ -68,6 +69,8 @@ class RuleSet(TimeStampedModel):
     notes = models.TextField("notes", blank=True)
 
     objects = InForceQuerySet.as_manager()
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "jeu de règles"
@@ -150,6 +153,8 @@ class FundingRate(TimeStampedModel):
     source = models.CharField("source", max_length=300)
 
     objects = InForceQuerySet.as_manager()
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "taux de financement"

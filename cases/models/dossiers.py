@@ -127,6 +127,17 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         "motif d'annulation", max_length=20, choices=CancellationReason.choices, blank=True
     )
     notes = models.TextField("notes", blank=True)
+    rule_set = models.ForeignKey(
+        "accords.RuleSet",
+        verbose_name="règles appliquées",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="dossiers",
+        help_text="Le jeu de règles en vigueur au début du contrat, contre lequel le dossier "
+        "est vérifié.",
+    )
     error_codes = models.JSONField(
         "anomalies bloquantes au dernier contrôle", default=list, blank=True, editable=False
     )

@@ -13,7 +13,7 @@ MANAGE := $(VENV_PY) manage.py
 # Celery worker needs about 6 s to stop its pool (see docs/ci-and-run.md).
 HONCHO := $(VENV_PY) -c 'import honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 15; honcho.command.main()'
 
-.PHONY: install run test lint migrations-check bench clean
+.PHONY: install run test lint migrations-check bench bench-sweep clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -48,3 +48,7 @@ migrations-check: install
 
 clean:
 	rm -rf .venv .tools var
+
+## bench-sweep: time the deadline sweep over 100 000 dossiers (figures, not a test)
+bench-sweep: install
+	$(VENV_PY) bench/sweep.py --dossiers $${DOSSIERS:-100000}

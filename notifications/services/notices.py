@@ -11,11 +11,23 @@ def agency_managers(dossier: Dossier):
     return User.objects.filter(role=Role.AGENCY_MANAGER, agencies=dossier.agency_id, is_active=True)
 
 
-def responsible_users(dossier: Dossier) -> list[User]:
+class ManagersByAgency:
+    """Agency managers, read once per agency for the length of a sweep."""
+
+    def __init__(self):
+        self._by_agency: dict[int, list[User]] = {}
+
+    def __call__(self, dossier: Dossier) -> list[User]:
+        if dossier.agency_id not in self._by_agency:
+            self._by_agency[dossier.agency_id] = list(agency_managers(dossier))
+        return self._by_agency[dossier.agency_id]
+
+
+def responsible_users(dossier: Dossier, managers=None) -> list[User]:
     """The dossier's case worker; its agency's managers when nobody is assigned."""
     if dossier.case_worker_id and dossier.case_worker.is_active:
         return [dossier.case_worker]
-    return list(agency_managers(dossier))
+    return list((managers or ManagersByAgency())(dossier))
 
 
 def notify(

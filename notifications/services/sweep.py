@@ -14,9 +14,9 @@ from django.utils import timezone
 from cases.choices import DossierState
 from cases.models import Dossier, DossierEvent
 from notifications.choices import DeadlineKind, DeadlineStatus, NotificationLevel
-from notifications.models import Deadline, ReminderOffset
+from notifications.models import Deadline, Notification, ReminderOffset
 from notifications.services.notices import (
-    agency_managers,
+    ManagersByAgency,
     deadline_message,
     dossier_label,
     notify,
@@ -71,19 +71,28 @@ def _remind(today: dt.date, before: list[ReminderOffset], summary: SweepSummary)
     if not before:
         return
     horizon = today + dt.timedelta(days=max(o.days_before for o in before))
-    due_soon = (
+    due_soon = list(
         Deadline.objects.filter(status=DeadlineStatus.OPEN, safe_date__lte=horizon, due__gte=today)
         .exclude(kind=DeadlineKind.AKTO_DECISION)  # AKTO's deadline, not the agency's
         .select_related("dossier__worker", "dossier__case_worker", "dossier__agency")
     )
-    for deadline in due_soon.iterator(chunk_size=500):
+    # What was already sent, in one query: a repeated sweep then writes nothing.
+    sent = set(
+        Notification.objects.filter(deadline__in=[d.pk for d in due_soon]).values_list(
+            "deadline_id", "kind", "recipient_id"
+        )
+    )
+    managers = ManagersByAgency()
+    for deadline in due_soon:
         summary.checked += 1
         offset = current_offset(deadline, today, before)
         if offset is None:
             continue
         dossier = deadline.dossier
+        recipients = responsible_users(dossier, managers)
+        fresh = [u for u in recipients if (deadline.pk, offset.key, u.pk) not in sent]
         summary.reminders_created += notify(
-            responsible_users(dossier),
+            fresh,
             dossier=dossier,
             deadline=deadline,
             kind=offset.key,
@@ -91,11 +100,13 @@ def _remind(today: dt.date, before: list[ReminderOffset], summary: SweepSummary)
             message=deadline_message(deadline, offset.label),
         )
         if offset.escalate:
+            kind = f"{offset.key}-escalation"
+            fresh = [u for u in managers(dossier) if (deadline.pk, kind, u.pk) not in sent]
             summary.escalations += notify(
-                agency_managers(dossier),
+                fresh,
                 dossier=dossier,
                 deadline=deadline,
-                kind=f"{offset.key}-escalation",
+                kind=kind,
                 level=offset.level,
                 message=deadline_message(deadline, f"{offset.label} (pour information)"),
             )
@@ -105,6 +116,7 @@ def _breach(now, today, overdue: ReminderOffset | None, summary: SweepSummary) -
     past_due = Deadline.objects.filter(status=DeadlineStatus.OPEN, due__lt=today).select_related(
         "dossier__worker", "dossier__case_worker", "dossier__agency"
     )
+    managers = ManagersByAgency()
     for deadline in past_due.iterator(chunk_size=500):
         summary.checked += 1
         if deadline.kind == DeadlineKind.AKTO_DECISION:
@@ -121,7 +133,7 @@ def _breach(now, today, overdue: ReminderOffset | None, summary: SweepSummary) -
             level = overdue.level if overdue else NotificationLevel.URGENT
             label = overdue.label if overdue else "Échéance dépassée"
             summary.reminders_created += notify(
-                responsible_users(dossier),
+                responsible_users(dossier, managers),
                 dossier=dossier,
                 deadline=deadline,
                 kind=overdue.key if overdue else "overdue",
@@ -129,7 +141,7 @@ def _breach(now, today, overdue: ReminderOffset | None, summary: SweepSummary) -
                 message=deadline_message(deadline, label),
             )
             summary.escalations += notify(
-                agency_managers(dossier),
+                managers(dossier),
                 dossier=dossier,
                 deadline=deadline,
                 kind="escalation",

@@ -142,6 +142,14 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Reimbursement:
+    """Days after the training ends to ask AKTO for reimbursement (003: a parameter)."""
+
+    days_after_training: int
+    source: str
+
+
+@dataclass(frozen=True)
 class RuleParameters:
     publics: Publics | None = None
     age: AgeRange | None = None
@@ -162,6 +170,7 @@ class RuleParameters:
     fund_reservation: Step | None = None
     deposit: Deposit | None = None
     decision: Decision | None = None
+    reimbursement: Reimbursement | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -304,6 +313,10 @@ _READERS = {
     "decision": lambda d, n: Decision(
         days=_int(d.get("days"), f"{n}.days") or 0,
         silence=_choice(d.get("silence"), SILENCE_MEANINGS, f"{n}.silence"),
+        source=_source(d, n),
+    ),
+    "reimbursement": lambda d, n: Reimbursement(
+        days_after_training=_int(d.get("days_after_training"), f"{n}.days_after_training") or 0,
         source=_source(d, n),
     ),
 }

@@ -38,6 +38,8 @@ def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
     found = list(dossier_deadlines(dossier, params))
     if (opinion := opinion_deadline(dossier, params)) is not None:
         found.append(opinion)
+    if (reimbursement := reimbursement_deadline(dossier, params)) is not None:
+        found.append(reimbursement)
     return [
         ExpectedDeadline(
             kind=item.kind,
@@ -70,6 +72,24 @@ def opinion_deadline(dossier: Dossier, params):
         safe_date=dates.safe_business_day(due, departement),
         label="Avis favorable du FPE.TT",
         source=params.opinion.source,
+    )
+
+
+def reimbursement_deadline(dossier: Dossier, params):
+    """The reimbursement request, when the rule set gives its delay (003 names no figure)."""
+    from cases.rules import dates
+
+    rule = params.reimbursement
+    if rule is None or not dossier.training_end:
+        return None
+    due = dates.add_calendar_days(dossier.training_end, rule.days_after_training)
+    departement = dossier.agency.departement
+    return ExpectedDeadline(
+        kind=DeadlineKind.REIMBURSEMENT_REQUEST,
+        due=due,
+        safe_date=dates.safe_business_day(due, departement),
+        label="Demande de remboursement à l'AKTO",
+        source=rule.source,
     )
 
 
@@ -107,6 +127,8 @@ def is_met(dossier: Dossier, kind: str, params=None) -> bool:
         return dossier.funds_reserved_on is not None
     if kind == DeadlineKind.FPETT_OPINION:
         return dossier.opinion_date is not None
+    if kind == DeadlineKind.REIMBURSEMENT_REQUEST:
+        return dossier.reimbursement_requested_on is not None
     if kind == DeadlineKind.MISSION_OBLIGATION:
         return params is not None and mission_obligation_met(dossier, params)
     return False

@@ -150,3 +150,27 @@ def test_corrected_dates_move_the_deadline(agency, manager):
     deadlines_sync(dossier, now=at("2026-03-02"))
     assert deadline(dossier, DeadlineKind.AKTO_DEPOSIT).due == dt.date(2026, 3, 14)
     assert dossier.state == DossierState.DRAFT
+
+
+def test_reimbursement_request_exists_only_when_the_rule_set_gives_its_delay(agency):
+    """003 (CIPI, CDPI, CAR): reimbursement after the training; the delay is a parameter with
+    no published value, so there is no deadline until an administrator sets one."""
+    from accords.rule_selectors import rule_set_in_force
+
+    dossier = DossierFactory(cipi=True, agency=agency, contract_start=MONDAY)
+    deadlines_sync(dossier, now=at("2026-03-02"))
+    assert not Deadline.objects.filter(dossier=dossier, kind="reimbursement_request").exists()
+    rule_set = rule_set_in_force("CIPI", MONDAY)
+    rule_set.parameters = {
+        **rule_set.parameters,
+        "reimbursement": {"days_after_training": 60, "source": "Décision du conseil FPE.TT"},
+    }
+    rule_set.save()
+    deadlines_sync(dossier, now=at("2026-03-02"))
+    request = deadline(dossier, DeadlineKind.REIMBURSEMENT_REQUEST)
+    assert request.due == dossier.training_end + dt.timedelta(days=60)
+    assert request.source == "Décision du conseil FPE.TT"
+    dossier.reimbursement_requested_on = dt.date(2026, 5, 1)
+    dossier.save()
+    deadlines_sync(dossier, now=at("2026-05-01"))
+    assert deadline(dossier, DeadlineKind.REIMBURSEMENT_REQUEST).status == DeadlineStatus.MET

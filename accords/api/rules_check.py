@@ -74,14 +74,6 @@ REQUIRED = {"required": "Ce champ est obligatoire.", "null": "Ce champ ne peut p
 HOURS_PATTERN = r"^(?:\d{1,5}(?:\.\d{0,2})?|\.\d{1,2})$"
 
 
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "number", "minimum": 0, "maximum": 99999.99},
-            {"type": "string", "pattern": HOURS_PATTERN},
-        ]
-    }
-)
 class StrictCharField(serializers.CharField):
     """A string, as documented: DRF alone would turn a number or a boolean into one."""
 
@@ -100,6 +92,14 @@ class LevelField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0, "maximum": 99999.99},
+            {"type": "string", "pattern": HOURS_PATTERN},
+        ]
+    }
+)
 class HoursField(serializers.DecimalField):
     """Hours as a JSON number or a decimal string ("150.5"), at most 2 decimals, never negative.
 

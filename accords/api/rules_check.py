@@ -107,6 +107,12 @@ class HoursField(serializers.DecimalField):
     "1.5e2" or "" (as null), which the schema does not promise.
     """
 
+    def validate_empty_values(self, data):
+        # DRF reads a blank string as null; the schema documents only null for that.
+        if isinstance(data, str) and not data.strip():
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
     def to_internal_value(self, data):
         # A negative string goes on to min_value's message rather than "invalid".
         if isinstance(data, str) and not re.fullmatch(HOURS_PATTERN, data.removeprefix("-")):

@@ -1,12 +1,13 @@
 """POST /api/v1/rules/check: the simulator. Checks a plan against the rules; writes nothing."""
 
+import re
 from decimal import Decimal
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers
@@ -20,6 +21,7 @@ from accords.rule_selectors import (
     rule_set_in_force,
     rules_answer,
 )
+from cases.api.schema import ErrorSerializer
 from cases.choices import Dispositif, Employment, PublicCode
 from cases.findings import Finding
 from cases.rules.deadlines import plan_deadlines
@@ -69,18 +71,70 @@ DESCRIPTION = (
     "Une saisie incorrecte renvoie 400 avec un message en français par champ."
 )
 REQUIRED = {"required": "Ce champ est obligatoire.", "null": "Ce champ ne peut pas être vide."}
+HOURS_PATTERN = r"^(?:\d{1,5}(?:\.\d{0,2})?|\.\d{1,2})$"
+
+
+class StrictCharField(serializers.CharField):
+    """A string, as documented: DRF alone would turn a number or a boolean into one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class LevelField(serializers.ChoiceField):
+    """An integer level, as documented: DRF alone would also take "3" or 3.0."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0, "maximum": 99999.99},
+            {"type": "string", "pattern": HOURS_PATTERN},
+        ]
+    }
+)
+class HoursField(serializers.DecimalField):
+    """Hours as a JSON number or a decimal string ("150.5"), at most 2 decimals, never negative.
+
+    A string must match the documented pattern exactly: DRF alone would also take " 150",
+    "1.5e2" or "" (as null), which the schema does not promise.
+    """
+
+    def validate_empty_values(self, data):
+        # DRF reads a blank string as null; the schema documents only null for that.
+        if isinstance(data, str) and not data.strip():
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        # A negative string goes on to min_value's message rather than "invalid".
+        if isinstance(data, str) and not re.fullmatch(HOURS_PATTERN, data.removeprefix("-")):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class WorkerInput(serializers.Serializer):
-    birth_date = serializers.DateField(error_messages=REQUIRED)
+    birth_date = serializers.DateField(
+        error_messages=REQUIRED,
+        help_text="Date de naissance du salarié (AAAA-MM-JJ) : âge au début du contrat.",
+    )
     employment = serializers.ChoiceField(
         choices=Employment.choices,
+        help_text="Contrat de travail du salarié avec l'agence : CTT (contrat de travail "
+        "temporaire), CDII (CDI intérimaire) ou CDI (salarié permanent).",
         error_messages={
             **REQUIRED,
             "invalid_choice": "« {input} » : contrat inconnu (CTT, CDII, CDI).",
         },
     )
-    highest_level = serializers.ChoiceField(
+    highest_level = LevelField(
         choices=[0, 3, 4, 5, 6, 7, 8],
         allow_null=True,
         required=False,
@@ -95,8 +149,10 @@ class WorkerInput(serializers.Serializer):
         ),
         required=False,
         default=list,
+        help_text="Publics auxquels le salarié appartient (codes listés dans la description "
+        "de l'opération) ; liste vide si aucun.",
     )
-    branch_hours_12m = serializers.DecimalField(
+    branch_hours_12m = HoursField(
         max_digits=7,
         decimal_places=2,
         min_value=Decimal("0"),
@@ -104,11 +160,14 @@ class WorkerInput(serializers.Serializer):
         allow_null=True,
         default=None,
         error_messages={"min_value": "Les heures ne peuvent pas être négatives."},
+        help_text="Heures travaillées dans la branche du travail temporaire sur les 12 "
+        "derniers mois (CDPI : 150 h au moins) ; nombre ou chaîne décimale, null vaut 0.",
     )
 
 
-def _hours_field(required: bool = False) -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _hours_field(help_text: str, required: bool = False) -> serializers.DecimalField:
+    return HoursField(
+        help_text=help_text,
         max_digits=7,
         decimal_places=2,
         min_value=Decimal("0"),
@@ -120,15 +179,48 @@ def _hours_field(required: bool = False) -> serializers.DecimalField:
 
 
 class PlanInput(serializers.Serializer):
-    contract_start = serializers.DateField(error_messages=REQUIRED)
-    contract_end = serializers.DateField(error_messages=REQUIRED)
-    training_start = serializers.DateField(required=False, allow_null=True, default=None)
-    training_end = serializers.DateField(required=False, allow_null=True, default=None)
-    training_hours = _hours_field(required=True)
-    contract_hours = _hours_field()
-    mission_hours = _hours_field()
-    certification = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, default=None
+    contract_start = serializers.DateField(
+        error_messages=REQUIRED,
+        help_text="Début du contrat (AAAA-MM-JJ) : choisit le jeu de règles et le taux en "
+        "vigueur, point de départ des échéances.",
+    )
+    contract_end = serializers.DateField(
+        error_messages=REQUIRED,
+        help_text="Fin du contrat (AAAA-MM-JJ), au plus tôt le jour du début.",
+    )
+    training_start = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Début de la formation (AAAA-MM-JJ) ; null si pas encore connu "
+        "(à renseigner avec la fin).",
+    )
+    training_end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Fin de la formation (AAAA-MM-JJ), au plus tôt le jour du début ; null si "
+        "pas encore connue (à renseigner avec le début).",
+    )
+    training_hours = _hours_field(
+        "Heures de formation prévues, en heures (nombre ou chaîne décimale, 2 décimales "
+        "au plus) : base du financement estimé.",
+        required=True,
+    )
+    contract_hours = _hours_field(
+        "Durée totale du contrat en heures (CIPI : 140 à 315 h) ; null : 35 h par semaine "
+        "calendaire du contrat."
+    )
+    mission_hours = _hours_field(
+        "Heures de missions prévues dans le contrat (CIPI : 70 h au moins) ; null si inconnues."
+    )
+    certification = StrictCharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="Certification visée : « RNCP » suivi de chiffres (ex. RNCP34860), CLEA ou "
+        "CLEA_NUMERIQUE ; null ou vide si aucune.",
     )
 
     def validate_certification(self, value: str | None) -> str | None:
@@ -161,10 +253,11 @@ class RulesCheckInput(serializers.Serializer):
     dispositif = serializers.ChoiceField(
         choices=Dispositif.choices,
         error_messages={**REQUIRED, "invalid_choice": "« {input} » : dispositif inconnu."},
+        help_text="Dispositif simulé.",
     )
-    worker = WorkerInput()
-    plan = PlanInput()
-    departement = serializers.CharField(
+    worker = WorkerInput(help_text="Situation du salarié.")
+    plan = PlanInput(help_text="Projet de contrat : dates, heures et certification.")
+    departement = StrictCharField(
         required=False,
         default="",
         allow_blank=True,
@@ -176,43 +269,83 @@ class RulesCheckInput(serializers.Serializer):
 RulesCheckOutput = inline_serializer(
     "RulesCheckAnswer",
     {
-        "eligible": serializers.BooleanField(),
+        "eligible": serializers.BooleanField(
+            help_text="Vrai quand aucune constatation de gravité « error » n'est relevée."
+        ),
         "rule_set": inline_serializer(
             "RulesCheckRuleSet",
             {
-                "id": serializers.IntegerField(),
-                "dispositif": serializers.CharField(),
-                "valid_from": serializers.DateField(),
-                "valid_to": serializers.DateField(allow_null=True),
-                "source": serializers.CharField(),
+                "id": serializers.IntegerField(help_text="Identifiant du jeu de règles."),
+                "dispositif": serializers.CharField(
+                    help_text="Code du dispositif (CPI, CAI, CIPI, CDPI, CAR, PRO_A_INTERIM, "
+                    "PRO_A_PERMANENT)."
+                ),
+                "valid_from": serializers.DateField(
+                    help_text="Premier jour d'application (AAAA-MM-JJ)."
+                ),
+                "valid_to": serializers.DateField(
+                    allow_null=True,
+                    help_text="Dernier jour d'application (AAAA-MM-JJ) ; null s'il est "
+                    "toujours en vigueur.",
+                ),
+                "source": serializers.CharField(
+                    help_text="Accord ou texte d'où viennent les règles."
+                ),
             },
             allow_null=True,
+            help_text="Jeu de règles appliqué, celui en vigueur au début du contrat ; null "
+            "s'il n'y en a aucun (constatation rule_set_missing).",
         ),
         "findings": inline_serializer(
             "RulesCheckFinding",
             {
-                "code": serializers.CharField(),
-                "severity": serializers.ChoiceField(choices=["error", "warning"]),
-                "message": serializers.CharField(),
-                "source": serializers.CharField(),
+                "code": serializers.CharField(
+                    help_text="Code stable de la constatation (liste dans la description "
+                    "de l'opération)."
+                ),
+                "severity": serializers.ChoiceField(
+                    choices=["error", "warning"],
+                    help_text="« error » rend le projet inéligible, « warning » le signale "
+                    "seulement.",
+                ),
+                "message": serializers.CharField(help_text="Message en français."),
+                "source": serializers.CharField(
+                    help_text="Texte et article qui fondent la constatation."
+                ),
             },
             many=True,
+            help_text="Constatations relevées sur le projet ; liste vide si aucune.",
         ),
         "funding": serializers.JSONField(
-            help_text="{hourly_rate, hours, amount, source} en chaînes décimales, "
-            "ou {rate_unknown: true}."
+            help_text="Financement estimé : {hourly_rate (€/h), hours, amount (€), source} en "
+            "chaînes décimales, ou {rate_unknown: true} si aucun taux n'est publié."
         ),
         "deadlines": inline_serializer(
             "RulesCheckDeadline",
             {
-                "kind": serializers.CharField(),
-                "due": serializers.DateField(),
-                "safe_date": serializers.DateField(),
-                "label": serializers.CharField(),
-                "source": serializers.CharField(),
-                "silence": serializers.CharField(allow_null=True),
+                "kind": serializers.CharField(
+                    help_text="Type d'échéance (akto_deposit, akto_decision, "
+                    "fund_reservation, mission_obligation)."
+                ),
+                "due": serializers.DateField(
+                    help_text="Date limite légale ou conventionnelle (AAAA-MM-JJ)."
+                ),
+                "safe_date": serializers.DateField(
+                    help_text="Date sûre pour agir (AAAA-MM-JJ) : dernier jour ouvré au plus "
+                    "tard à la date limite (jours fériés du département)."
+                ),
+                "label": serializers.CharField(help_text="Libellé de l'échéance en français."),
+                "source": serializers.CharField(
+                    help_text="Texte et article qui fixent l'échéance."
+                ),
+                "silence": serializers.CharField(
+                    allow_null=True,
+                    help_text="Effet du silence de l'AKTO à l'échéance : accepted (vaut "
+                    "acceptation) ou refused (vaut refus) ; null si sans objet.",
+                ),
             },
             many=True,
+            help_text="Échéances calculées pour le projet.",
         ),
     },
 )
@@ -285,9 +418,20 @@ class RulesCheckView(APIView):
         responses={
             200: RulesCheckOutput,
             400: OpenApiResponse(
-                response=OpenApiTypes.OBJECT,
-                description="Saisie incorrecte : un message en français par champ, ex. "
-                '{"plan": {"contract_end": ["La fin du contrat précède son début."]}}.',
+                response=ErrorSerializer,
+                description="Saisie incorrecte : un message en français par champ, champs "
+                'imbriqués notés avec un point, ex. {"detail": "…", "code": "invalid", '
+                '"errors": {"plan.contract_end": ["La fin du contrat précède son début."]}}.',
+            ),
+            # Neither role nor object lookup here: a 403 only comes from a session call
+            # without its CSRF token, a 404 only from an unknown `?format=`.
+            403: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Appel par session sans jeton CSRF valide.",
+            ),
+            404: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Format demandé par le paramètre `format` inconnu.",
             ),
         },
         examples=[OpenApiExample("CPI", value=EXAMPLE_REQUEST, request_only=True)],

@@ -55,8 +55,11 @@ def test_docs_render_offline(db, settings):
     assert "cdn.jsdelivr" not in html
 
 
-def test_rules_check_route_left_free():
-    from django.urls import Resolver404, resolve
+def test_rules_check_route_serves_the_simulator(schema):
+    from django.urls import resolve
 
-    with pytest.raises(Resolver404):
-        resolve("/api/v1/rules/check")
+    from accords.api.rules_check import RulesCheckView
+
+    assert resolve("/api/v1/rules/check").func.view_class is RulesCheckView
+    operation = schema["paths"]["/api/v1/rules/check"]["post"]
+    assert operation["operationId"] == "rules_check"

@@ -302,6 +302,19 @@ def test_openapi_documents_codes_and_shapes(rules):
     operation = schema["paths"]["/api/v1/rules/check"]["post"]
     assert "training_ratio_out_of_range" in operation["description"]
     assert "JOB_SEEKER_LONG_TERM" in operation["description"]
-    assert set(operation["responses"]) == {"200", "400"}
+    responses = operation["responses"]
+    assert responses["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RulesCheckAnswer"
+    }
+    # Every error, 400 included, in the API's one format.
+    errors = {code for code in responses if not code.startswith("2")}
+    assert "400" in errors
+    for code in errors:
+        assert responses[code]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }, code
+    # Only statuses this endpoint can answer: it writes nothing, so no conflict.
+    assert "409" not in responses
+    assert set(responses) <= {"200", "400", "401", "403", "404", "405", "406", "415"}
     answer = schema["components"]["schemas"]["RulesCheckAnswer"]["properties"]
     assert {"eligible", "rule_set", "findings", "funding", "deadlines"} <= set(answer)

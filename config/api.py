@@ -67,6 +67,12 @@ def _django_validation_errors(exc: DjangoValidationError) -> dict[str, list[str]
     return {"non_field_errors": list(exc.messages)}
 
 
+CSRF_DETAIL = (
+    "Vérification CSRF échouée : avec une session, envoyez le jeton CSRF "
+    "(en-tête X-CSRFToken), ou authentifiez-vous par jeton (Authorization: Token …)."
+)
+
+
 def api_exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: one French error format for every failure the API expects."""
     if isinstance(exc, DossierError):
@@ -92,6 +98,8 @@ def api_exception_handler(exc, context):
         response.data = _body(INVALID_DETAIL, "invalid", _flatten(detail))
         return response
     code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    if str(detail).startswith("CSRF Failed"):  # DRF's SessionAuthentication says it in English
+        detail, code = CSRF_DETAIL, "csrf_failed"
     response.data = _body(str(detail), str(code))
     return response
 

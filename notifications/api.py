@@ -106,15 +106,18 @@ class DeadlineFilter(filters.FilterSet):
 
 class NotificationFilter(filters.FilterSet):
     level = ChoiceFilter(choices=NotificationLevel.choices, help_text="Niveau d'urgence.")
-    unread = filters.BooleanFilter(
-        field_name="read_at",
-        lookup_expr="isnull",
-        help_text="true : seulement les notifications non lues.",
+    unread = ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_unread",
+        help_text="true : seulement les notifications non lues ; false : seulement les lues.",
     )
 
     class Meta:
         model = Notification
         fields = []
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "true")
 
 
 @extend_schema_view(

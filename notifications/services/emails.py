@@ -46,7 +46,7 @@ def send_pending_notifications(*, limit: int = 500) -> int:
     for pk in list(pending):
         with transaction.atomic():
             notice = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient", "dossier")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()

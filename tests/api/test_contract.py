@@ -7,7 +7,9 @@ code the schema does not document fails the test.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -28,6 +30,21 @@ def seeded(db, agency_a, agency_b, case_worker):
             MissionFactory(worker=dossier.worker, dossier=dossier)
             Document.objects.create(dossier=dossier, kind=DocumentKind.CERFA)
     return Token.objects.create(user=case_worker).key
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Call the WSGI app as Django's test client does: without closing the test's connection.
+
+    Each request ends with Django's `close_old_connections`, which closes a connection that is
+    inside a transaction — the test's own, on PostgreSQL. Django's test client disconnects it
+    for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 # Loaded at collection: the schema view needs neither a database nor a user.

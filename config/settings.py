@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cases",
     "accords",
     "notifications",
+    "reports",
     "django_fsm",  # after our apps, so that cases/templates/django_fsm/ overrides its templates
 ]
 

@@ -21,8 +21,8 @@ class StoredReport(models.Model):
     created = models.DateTimeField("produit le", auto_now_add=True)
 
     class Meta:
-        verbose_name = "rapport archivé"
-        verbose_name_plural = "rapports archivés"
+        verbose_name = "rapport"
+        verbose_name_plural = "rapports"
         ordering = ["-period_end", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "period_code"], name="unique_report_per_period")

@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='produit le')),
             ],
             options={
-                'verbose_name': 'rapport archivé',
-                'verbose_name_plural': 'rapports archivés',
+                'verbose_name': 'rapport',
+                'verbose_name_plural': 'rapports',
                 'ordering': ['-period_end', 'kind'],
                 'constraints': [models.UniqueConstraint(fields=('kind', 'period_code'), name='unique_report_per_period')],
             },

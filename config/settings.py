@@ -186,6 +186,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=DIGEST_HOUR, minute=0),
     },
+    # The first day after each period (Europe/Paris): reports.stored builds, stores, announces.
+    "mission-jeunes-half-year": {
+        "task": "reports.build_mission_jeunes",
+        "schedule": crontab(day_of_month=1, month_of_year="1,7", hour=5, minute=0),
+    },
+    "cpne-annual-report": {
+        "task": "reports.build_cpne_annual",
+        "schedule": crontab(day_of_month=1, month_of_year=1, hour=5, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

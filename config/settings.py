@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cases",
     "accords",
     "notifications",
+    "reports",
     "django_fsm",  # after our apps, so that cases/templates/django_fsm/ overrides its templates
 ]
 
@@ -184,6 +185,15 @@ CELERY_BEAT_SCHEDULE = {
     "morning-digest": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=DIGEST_HOUR, minute=0),
+    },
+    # The first day after each period (Europe/Paris): reports.stored builds, stores, announces.
+    "mission-jeunes-half-year": {
+        "task": "reports.build_mission_jeunes",
+        "schedule": crontab(day_of_month=1, month_of_year="1,7", hour=5, minute=0),
+    },
+    "cpne-annual-report": {
+        "task": "reports.build_cpne_annual",
+        "schedule": crontab(day_of_month=1, month_of_year=1, hour=5, minute=30),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")

@@ -1,0 +1,167 @@
+"""Server-side SVG charts of a CPNE report: dossiers per month by dispositif, on-time deposit
+rate and mission-obligation compliance. Plain SVG strings, no JavaScript.
+
+Masked cells (« < 5 ») are drawn as zero and the chart says so.
+"""
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+COLOURS = ["#1f4e79", "#2e86c1", "#48c9b0", "#f4d03f", "#e67e22", "#c0392b", "#8e44ad"]
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+
+
+def number(value) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def is_masked(value) -> bool:
+    return isinstance(value, str) and value.startswith("<")
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    key: str
+    title: str
+    categories: list[str]
+    series: list[Series]
+    percent: bool = False
+    note: str = ""
+
+
+def _table(report: dict, key: str) -> dict | None:
+    return next((t for t in report["tables"] if t["key"] == key), None)
+
+
+def monthly_dossiers(report: dict) -> ChartData | None:
+    tbl = _table(report, "dossiers_mois")
+    if tbl is None:
+        return None
+    keys = [c for c in tbl["columns"][1:-1]]
+    masked = any(is_masked(r.get(c["key"])) for r in tbl["rows"] for c in keys)
+    return ChartData(
+        "dossiers_mois",
+        "Dossiers par mois de début et par dispositif",
+        [r["month"] for r in tbl["rows"]],
+        [Series(c["label"], [number(r.get(c["key"])) for r in tbl["rows"]]) for c in keys],
+        note="Effectifs de moins de 5 masqués (non dessinés)." if masked else "",
+    )
+
+
+def _rate_chart(report: dict, key: str, title: str) -> ChartData | None:
+    tbl = _table(report, key)
+    if tbl is None:
+        return None
+    rows = [r for r in tbl["rows"] if r.get("rate") is not None]
+    masked = any(is_masked(r["rate"]) for r in rows)
+    return ChartData(
+        key,
+        title,
+        [str(r["dispositif"]).split(" — ")[0] for r in rows],
+        [Series("Taux (%)", [number(r["rate"]) for r in rows])],
+        percent=True,
+        note="Taux calculés sur moins de 5 dossiers masqués (non dessinés)." if masked else "",
+    )
+
+
+def deposit_rate(report: dict) -> ChartData | None:
+    return _rate_chart(report, "depots_akto", "Dépôts à l'AKTO dans le délai (%)")
+
+
+def obligation_compliance(report: dict) -> ChartData | None:
+    return _rate_chart(report, "obligations_missions", "Respect des obligations de missions (%)")
+
+
+def chart_data(report: dict) -> list[ChartData]:
+    found = [monthly_dossiers(report), deposit_rate(report), obligation_compliance(report)]
+    return [c for c in found if c is not None]
+
+
+def _text(x, y, text, size=11, anchor="start", weight="normal") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'font-weight="{weight}" {FONT}>{escape(str(text))}</text>'
+    )
+
+
+def stacked_bars_svg(chart: ChartData, width: int = 720, height: int = 320) -> str:
+    left, top, bottom, legend_w = 40, 36, 50, 150
+    plot_w, plot_h = width - left - legend_w - 10, height - top - bottom
+    totals = [sum(s.values[i] for s in chart.series) for i in range(len(chart.categories))]
+    peak = max(totals, default=0) or 1
+    parts = [_text(left, 20, chart.title, 14, weight="bold")]
+    parts.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
+        'stroke="#555"/>'
+    )
+    step = plot_w / max(len(chart.categories), 1)
+    bar_w = step * 0.7
+    for i, category in enumerate(chart.categories):
+        x = left + i * step + (step - bar_w) / 2
+        y = top + plot_h
+        for s_index, series in enumerate(chart.series):
+            h = plot_h * series.values[i] / peak
+            if h > 0:
+                y -= h
+                colour = COLOURS[s_index % len(COLOURS)]
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                    f'fill="{colour}"><title>{escape(series.label)} {escape(category)} : '
+                    f"{series.values[i]:g}</title></rect>"
+                )
+        parts.append(_text(x + bar_w / 2, y - 4, f"{totals[i]:g}", 10, "middle"))
+        parts.append(_text(x + bar_w / 2, top + plot_h + 16, category, 10, "middle"))
+    for s_index, series in enumerate(chart.series):
+        ly = top + s_index * 18
+        lx = width - legend_w
+        colour = COLOURS[s_index % len(COLOURS)]
+        parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour}"/>')
+        parts.append(_text(lx + 18, ly + 10, series.label, 10))
+    if chart.note:
+        parts.append(_text(left, height - 8, chart.note, 10))
+    return _svg(width, height, chart.title, parts)
+
+
+def rate_bars_svg(chart: ChartData, width: int = 720, height: int | None = None) -> str:
+    rows = chart.categories
+    height = height or 70 + 28 * max(len(rows), 1)
+    left, top, plot_w = 140, 36, width - 140 - 60
+    parts = [_text(10, 20, chart.title, 14, weight="bold")]
+    values = chart.series[0].values if chart.series else []
+    for i, (label, value) in enumerate(zip(rows, values, strict=False)):
+        y = top + i * 28
+        parts.append(_text(left - 8, y + 14, label, 11, "end"))
+        parts.append(f'<rect x="{left}" y="{y}" width="{plot_w}" height="18" fill="#eee"/>')
+        w = plot_w * min(value, 100) / 100
+        parts.append(
+            f'<rect x="{left}" y="{y}" width="{w:.1f}" height="18" fill="{COLOURS[1]}">'
+            f"<title>{escape(label)} : {value:g} %</title></rect>"
+        )
+        parts.append(_text(left + plot_w + 6, y + 14, f"{value:g} %", 11))
+    if not rows:
+        parts.append(_text(left, top + 14, "Aucun dossier évalué sur la période.", 11))
+    if chart.note:
+        parts.append(_text(10, height - 8, chart.note, 10))
+    return _svg(width, height, chart.title, parts)
+
+
+def _svg(width: int, height: int, title: str, parts: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>" + "".join(parts) + "</svg>"
+    )
+
+
+def report_svgs(report: dict) -> list[tuple[str, str]]:
+    """(title, svg) of each chart of the report."""
+    return [
+        (c.title, rate_bars_svg(c) if c.percent else stacked_bars_svg(c))
+        for c in chart_data(report)
+    ]

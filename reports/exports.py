@@ -1,0 +1,150 @@
+"""Downloads: an XLSX workbook (one sheet per table) and a CSV per table, headings in French."""
+
+import csv
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports.tables import COUNT, HOURS, MONEY, NUMBER, RATE
+
+NUMBER_FORMATS = {
+    COUNT: "# ##0",
+    NUMBER: "# ##0",
+    HOURS: "# ##0.00",
+    MONEY: '# ##0.00" €"',
+    RATE: '0.0" %"',
+}
+DEFINITIONS = [
+    (
+        "Périmètre des chiffres",
+        "Cohorte : dossiers dont le contrat débute dans la période "
+        "(CPNE) ; missions débutant dans le semestre (Mission jeunes).",
+    ),
+    (
+        "Confidentialité",
+        "Aucun nom ni NIR. Toute cellule comptant moins de 5 personnes hors de "
+        "l'agence du lecteur est affichée « < 5 ». AT/MP : total seulement. DOMAIN.md §4, §5 ; "
+        "002 art. 4.",
+    ),
+    ("Âge", "Années révolues au début du contrat (ou de la mission) : DOMAIN.md §7."),
+    (
+        "Taux à renseigner",
+        "Aucun forfait horaire connu pour ce dispositif et cette date : aucun "
+        "montant n'est calculé (DOMAIN.md §6).",
+    ),
+    (
+        "Suivi CPNE",
+        "Accords 000/001 art. 10–11 (suivi), art. 6 (revue du forfait Pro-A de "
+        "17 €/h) ; DOMAIN.md §4.",
+    ),
+    (
+        "Mission jeunes",
+        "Accord-cadre 002 art. 2.1 (tableau de suivi semestriel) et art. 3 "
+        "(entrées en CIPI/CDPI) ; DOMAIN.md §4.",
+    ),
+    (
+        "Obligations de missions",
+        "003 fiches CIPI (≥ 70 h en contrat), CDPI et CAR (≥ 1/3 des "
+        "heures de formation dans les 3 mois) ; seuils lus dans les jeux de règles.",
+    ),
+    (
+        "Dépôts AKTO",
+        "003 fiches ; D.6325-1, D.6224-1, D.6332-89 ; échéances calculées par le moteur de règles.",
+    ),
+]
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = re.sub(r"[\[\]\*\?/\\:]", " ", title)[:28].strip()
+    base, n = name, 2
+    while name in used:
+        name, n = f"{base[:25]} {n}", n + 1
+    used.add(name)
+    return name
+
+
+def _cell_value(value):
+    return value
+
+
+def workbook_bytes(report: dict) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for tbl in report["tables"]:
+        ws = wb.create_sheet(_sheet_name(tbl["title"], used))
+        columns = tbl["columns"]
+        ws.append([c["label"] for c in columns])
+        for cell in ws[1]:
+            cell.font, cell.fill = bold, fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in tbl["rows"]:
+            ws.append([_cell_value(row.get(c["key"])) for c in columns])
+        if tbl.get("totals"):
+            ws.append([_cell_value(tbl["totals"].get(c["key"])) for c in columns])
+            for cell in ws[ws.max_row]:
+                cell.font = bold
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            ws.column_dimensions[letter].width = 16 if index > 1 else 34
+            fmt = NUMBER_FORMATS.get(column["kind"])
+            if fmt:
+                for cell in ws[letter][1:]:
+                    if isinstance(cell.value, int | float):
+                        cell.number_format = fmt
+        ws.freeze_panes = "A2"
+        ws.append([])
+        ws.append([f"Source : {tbl['source']}"])
+        if tbl.get("definition"):
+            ws.append([f"Définition : {tbl['definition']}"])
+    _sources_sheet(wb, report)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sources_sheet(wb: Workbook, report: dict) -> None:
+    ws = wb.create_sheet("Sources et définitions")
+    ws.append(["Élément", "Source ou définition"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    ws.append(["Rapport", report["title"]])
+    ws.append(["Période", report["period"]["label"]])
+    ws.append(["Périmètre", report["scope"]["label"]])
+    ws.append(["Produit le", report["generated_at"]])
+    for label, text in DEFINITIONS:
+        ws.append([label, text])
+    for tbl in report["tables"]:
+        ws.append([tbl["title"], f"{tbl['source']}. {tbl.get('definition') or ''}".strip()])
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 120
+
+
+def table_by_key(report: dict, key: str) -> dict | None:
+    return next((t for t in report["tables"] if t["key"] == key), None)
+
+
+def csv_bytes(tbl: dict) -> bytes:
+    """One table as CSV for a French spreadsheet: `;` separated, UTF-8 with BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    columns = tbl["columns"]
+    writer.writerow([c["label"] for c in columns])
+    rows = list(tbl["rows"]) + ([tbl["totals"]] if tbl.get("totals") else [])
+    for row in rows:
+        writer.writerow([_csv_value(row.get(c["key"])) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return value

@@ -1,0 +1,721 @@
+"""The CPNE follow-up figures (DOMAIN.md §4; 000/001 art. 6, 10–11), computed in the database.
+
+Every table is one or two aggregate queries over the cohort of dossiers whose contract starts
+in the period: the number of queries does not grow with the number of dossiers.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.lookups import LessThan, LessThanOrEqual
+
+from accords.models import Certification, CertificationListEntry, FundingRate, RuleSet
+from accords.models.rules import FundingProgramme
+from cases.choices import (
+    CertificationLevel,
+    Dispositif,
+    DossierState,
+    FundingLineKind,
+)
+from cases.models import Dossier, FundingLine, Mission
+from notifications.choices import DeadlineKind
+from reports.periods import Period
+from reports.scope import Scope
+from reports.tables import HOURS, MONEY, RATE, TEXT, col, ratio, table
+
+S = DossierState
+FINAL = [S.CLOSED, S.CANCELLED]
+# Training is over once the dossier reaches the follow-up window, the reimbursement or closure.
+TRAINING_DONE = [S.MISSION_FOLLOW_UP, S.REIMBURSEMENT_REQUESTED, S.CLOSED]
+PRO_A = [Dispositif.PRO_A_INTERIM, Dispositif.PRO_A_PERMANENT]
+OBLIGATION_DISPOSITIFS = [Dispositif.CIPI, Dispositif.CDPI, Dispositif.CAR]
+RATE_UNKNOWN = "taux à renseigner"
+DEC = DecimalField(max_digits=14, decimal_places=2)
+CENT = Decimal("0.01")
+SRC_CPNE = "DOMAIN.md §4 ; accords 000/001 art. 10–11 (suivi par la CPNE)"
+
+DELAY_BUCKETS = [
+    ("on_or_before", "Au plus tard le jour du début", None, 0),
+    ("d1_5", "1 à 5 jours", 1, 5),
+    ("d6_10", "6 à 10 jours", 6, 10),
+    ("d11_30", "11 à 30 jours", 11, 30),
+    ("over_30", "Plus de 30 jours", 31, None),
+]
+
+
+def _dec(value) -> Decimal:
+    """A database sum back to cents (SQLite sums decimals with float noise)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def dispositif_label(code: str) -> str:
+    return str(Dispositif(code).label) if code in Dispositif.values else code
+
+
+def cohort(period: Period, scope: Scope, dispositif: str | None = None) -> QuerySet:
+    """The dossiers whose contract starts in the period, within the scope."""
+    qs = Dossier.objects.filter(
+        scope.agency_filter(), contract_start__gte=period.start, contract_start__lte=period.end
+    )
+    if dispositif:
+        qs = qs.filter(dispositif=dispositif)
+    return qs
+
+
+def month_day(path: str):
+    return ExtractMonth(path) * 100 + ExtractDay(path)
+
+
+def whole_years(earlier: str, later: str, *, anniversary_counts: bool = True):
+    """Whole years from the date at `earlier` to the date at `later` (DOMAIN.md §7, « Age »).
+
+    With `anniversary_counts=False` the anniversary day itself is not yet a full year, which
+    reads « more than N years » (long-term job seekers: registered for more than one year).
+    """
+    before = LessThan if anniversary_counts else LessThanOrEqual
+    return ExpressionWrapper(
+        ExtractYear(later)
+        - ExtractYear(earlier)
+        - Case(
+            When(before(month_day(later), month_day(earlier)), then=Value(1)),
+            default=Value(0),
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def _dispositifs(dispositif: str | None) -> list[str]:
+    return [dispositif] if dispositif else list(Dispositif.values)
+
+
+# Dossiers
+
+
+def dossiers_by_dispositif(qs: QuerySet, dispositif=None) -> dict:
+    found = {
+        row["dispositif"]: row
+        for row in qs.values("dispositif").annotate(
+            total=Count("pk"),
+            in_progress=Count("pk", filter=~Q(state__in=FINAL)),
+            closed=Count("pk", filter=Q(state=S.CLOSED)),
+            cancelled=Count("pk", filter=Q(state=S.CANCELLED)),
+        )
+    }
+    keys = ["total", "in_progress", "closed", "cancelled"]
+    rows = [
+        {"dispositif": dispositif_label(d), **{k: found.get(d, {}).get(k, 0) for k in keys}}
+        for d in _dispositifs(dispositif)
+    ]
+    return table(
+        "dossiers_dispositif",
+        "Dossiers par dispositif",
+        SRC_CPNE,
+        [
+            col("dispositif", "Dispositif", TEXT),
+            col("total", "Contrats débutant dans la période"),
+            col("in_progress", "En cours"),
+            col("closed", "Clôturés"),
+            col("cancelled", "Annulés"),
+        ],
+        rows,
+        {"dispositif": "Total", **{k: sum(r[k] for r in rows) for k in keys}},
+        definition="Cohorte : dossiers dont le contrat débute dans la période. « En cours » : "
+        "ni clôturé ni annulé.",
+    )
+
+
+def _pivot(qs: QuerySet, field: str, dispositif=None):
+    counts: dict = {}
+    for row in qs.values(field, "dispositif").annotate(n=Count("pk")):
+        counts.setdefault(row[field], {})[row["dispositif"]] = row["n"]
+    return counts
+
+
+def _pivot_columns(first_key: str, first_label: str, dispositif=None) -> list[dict]:
+    return [
+        col(first_key, first_label, TEXT),
+        *[col(d, d.replace("_", " ").replace("PRO A", "Pro-A")) for d in _dispositifs(dispositif)],
+        col("total", "Total"),
+    ]
+
+
+def _pivot_row(first_key, first_value, counts: dict, dispositif=None) -> dict:
+    row = {first_key: first_value}
+    for d in _dispositifs(dispositif):
+        row[d] = counts.get(d, 0)
+    row["total"] = sum(counts.get(d, 0) for d in _dispositifs(dispositif))
+    return row
+
+
+def _pivot_totals(first_key, rows, dispositif=None) -> dict:
+    keys = [*_dispositifs(dispositif), "total"]
+    return {first_key: "Total", **{k: sum(r[k] for r in rows) for k in keys}}
+
+
+def dossiers_by_state(qs: QuerySet, dispositif=None) -> dict:
+    counts = _pivot(qs, "state", dispositif)
+    rows = [
+        _pivot_row("state", str(state.label), counts.get(state.value, {}), dispositif)
+        for state in DossierState
+        if state.value in counts
+    ]
+    return table(
+        "dossiers_etat",
+        "Dossiers par état et dispositif",
+        SRC_CPNE + " ; DOMAIN.md §3 (cycle de vie)",
+        _pivot_columns("state", "État", dispositif),
+        rows,
+        _pivot_totals("state", rows, dispositif),
+        definition="État actuel des dossiers de la cohorte.",
+    )
+
+
+def dossiers_by_month(qs: QuerySet, dispositif=None) -> dict:
+    counts = _pivot(qs.annotate(month=TruncMonth("contract_start")), "month", dispositif)
+    rows = [
+        _pivot_row("month", month.strftime("%Y-%m"), counts[month], dispositif)
+        for month in sorted(counts)
+    ]
+    return table(
+        "dossiers_mois",
+        "Dossiers par mois de début du contrat",
+        SRC_CPNE,
+        _pivot_columns("month", "Mois", dispositif),
+        rows,
+        _pivot_totals("month", rows, dispositif),
+        definition="Mois du début du contrat (AAAA-MM).",
+    )
+
+
+# Hours and funds
+
+
+def _rate_subquery():
+    """The standard hourly forfait in force on the contract start (FundingRate, dated)."""
+    rates = FundingRate.objects.filter(
+        dispositif=OuterRef("dispositif"),
+        programme=FundingProgramme.STANDARD,
+        valid_from__lte=OuterRef("contract_start"),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("contract_start")))
+    return Subquery(rates.order_by("-valid_from").values("hourly_rate")[:1], output_field=DEC)
+
+
+def _ledger_sums(qs: QuerySet) -> dict:
+    lines = FundingLine.objects.filter(dossier__in=qs.values("pk"))
+    return {
+        row["dossier__dispositif"]: row
+        for row in lines.values("dossier__dispositif").annotate(
+            reserved=Sum("amount", filter=Q(kind=FundingLineKind.RESERVED)),
+            claimed=Sum("amount", filter=Q(kind=FundingLineKind.CLAIMED)),
+            paid=Sum("amount", filter=Q(kind=FundingLineKind.PAID)),
+        )
+    }
+
+
+def hours_and_funds(qs: QuerySet, dispositif=None) -> dict:
+    rate = _rate_subquery()
+    found = _hours_rows(qs, rate)
+    ledger = _ledger_sums(qs)
+    rows = []
+    for d in _dispositifs(dispositif):
+        row, money = found.get(d, {}), ledger.get(d, {})
+        unknown = row.get("unknown_rate", 0)
+        rows.append(
+            {
+                "dispositif": dispositif_label(d),
+                "dossiers": row.get("dossiers", 0),
+                "planned_hours": _dec(row.get("planned")),
+                "completed_hours": _dec(row.get("completed")),
+                "estimated": RATE_UNKNOWN if unknown else _dec(row.get("estimated")),
+                "reserved": _dec(money.get("reserved")),
+                "claimed": _dec(money.get("claimed")),
+                "paid": _dec(money.get("paid")),
+            }
+        )
+    keys = ["dossiers", "planned_hours", "completed_hours", "reserved", "claimed", "paid"]
+    totals = {"dispositif": "Total", **{k: sum(r[k] for r in rows) for k in keys}}
+    known = [r["estimated"] for r in rows if r["estimated"] != RATE_UNKNOWN]
+    totals["estimated"] = RATE_UNKNOWN if len(known) < len(rows) else sum(known, Decimal("0"))
+    return table(
+        "heures_financements",
+        "Heures de formation et financements",
+        "DOMAIN.md §2 (forfaits horaires), §4 ; taux : FundingRate en vigueur au début du "
+        "contrat (programme standard) ; montants réservés, demandés et payés : grand livre "
+        "des financements",
+        [
+            col("dispositif", "Dispositif", TEXT),
+            col("dossiers", "Dossiers (hors annulés)"),
+            col("planned_hours", "Heures de formation prévues", HOURS),
+            col("completed_hours", "Heures de formation réalisées", HOURS),
+            col("estimated", "Montant estimé aux taux en vigueur (€)", MONEY),
+            col("reserved", "Fonds réservés (€)", MONEY),
+            col("claimed", "Fonds demandés (€)", MONEY),
+            col("paid", "Fonds payés (€)", MONEY),
+        ],
+        rows,
+        totals,
+        definition="Heures réalisées : heures prévues des dossiers dont la formation est "
+        "terminée (suivi des missions, remboursement demandé, clôturé). Montant estimé : "
+        "heures prévues × forfait horaire en vigueur au début du contrat ; « taux à "
+        "renseigner » quand un dossier du dispositif n'a pas de taux connu.",
+    )
+
+
+def _hours_rows(qs: QuerySet, rate) -> dict:
+    annotated = qs.exclude(state=S.CANCELLED).annotate(rate=rate)
+    aggregates = {}
+    for d in Dispositif.values:
+        mine = Q(dispositif=d)
+        aggregates.update(
+            {
+                f"{d}__dossiers": Count("pk", filter=mine),
+                f"{d}__planned": Sum("planned_training_hours", filter=mine),
+                f"{d}__completed": Sum(
+                    "planned_training_hours", filter=mine & Q(state__in=TRAINING_DONE)
+                ),
+                f"{d}__estimated": Sum(
+                    ExpressionWrapper(F("planned_training_hours") * F("rate"), output_field=DEC),
+                    filter=mine & Q(rate__isnull=False),
+                ),
+                f"{d}__unknown_rate": Count("pk", filter=mine & Q(rate__isnull=True)),
+            }
+        )
+    return _split(annotated.aggregate(**aggregates))
+
+
+def _split(flat: dict) -> dict:
+    """{"CPI__planned": 1} → {"CPI": {"planned": 1}}."""
+    out: dict = {}
+    for key, value in flat.items():
+        group, name = key.split("__", 1)
+        out.setdefault(group, {})[name] = value
+    return out
+
+
+# AKTO deposits
+
+
+def _with_deposit_deadline(qs: QuerySet) -> QuerySet:
+    return qs.annotate(
+        deposit_deadline=FilteredRelation(
+            "deadlines", condition=Q(deadlines__kind=DeadlineKind.AKTO_DEPOSIT)
+        )
+    ).filter(deposit_deadline__isnull=False, deposit_date__isnull=False)
+
+
+def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
+    found = {
+        row["dispositif"]: row
+        for row in _with_deposit_deadline(qs)
+        .values("dispositif")
+        .annotate(
+            deposited=Count("pk"),
+            on_time=Count("pk", filter=Q(deposit_date__lte=F("deposit_deadline__due"))),
+        )
+        .order_by()
+    }
+    rows = []
+    for d in _dispositifs(dispositif):
+        row = found.get(d)
+        if row is None:
+            continue
+        deposited, on_time = row["deposited"], row["on_time"]
+        rows.append(
+            {
+                "dispositif": dispositif_label(d),
+                "deposited": deposited,
+                "on_time": on_time,
+                "late": deposited - on_time,
+                "rate": ratio(on_time, deposited),
+            }
+        )
+    deposited = sum(r["deposited"] for r in rows)
+    on_time = sum(r["on_time"] for r in rows)
+    return table(
+        "depots_akto",
+        "Dépôts à l'AKTO dans les délais",
+        "DOMAIN.md §3 (échéances de dépôt : CPI, Pro-A ≤ début + 5 jours ; CAI ≤ 5 jours "
+        "ouvrables ; CAR ≤ début de la formation) ; 003 fiches ; D.6325-1, D.6224-1, D.6332-89",
+        [
+            col("dispositif", "Dispositif", TEXT),
+            col("deposited", "Dossiers déposés"),
+            col("on_time", "Déposés dans le délai"),
+            col("late", "Déposés en retard"),
+            col("rate", "Taux de dépôt dans le délai (%)", RATE, base="deposited"),
+        ],
+        rows,
+        {
+            "dispositif": "Total",
+            "deposited": deposited,
+            "on_time": on_time,
+            "late": deposited - on_time,
+            "rate": ratio(on_time, deposited),
+        },
+        definition="Dossiers de la cohorte déposés, ayant une échéance de dépôt calculée par "
+        "le moteur de règles ; dans le délai : date de dépôt ≤ date limite.",
+    )
+
+
+def deposit_delays(qs: QuerySet, dispositif=None) -> dict:
+    delay = ExpressionWrapper(F("deposit_date") - F("contract_start"), output_field=DurationField())
+    annotated = qs.filter(deposit_date__isnull=False).annotate(delay=delay)
+    aggregates = {}
+    for key, _, low, high in DELAY_BUCKETS:
+        condition = Q()
+        if low is not None:
+            condition &= Q(delay__gte=dt.timedelta(days=low))
+        if high is not None:
+            condition &= Q(delay__lte=dt.timedelta(days=high))
+        aggregates[key] = Count("pk", filter=condition)
+    counts = annotated.aggregate(**aggregates)
+    rows = [{"delay": label, "dossiers": counts[key]} for key, label, _, _ in DELAY_BUCKETS]
+    return table(
+        "delais_depot",
+        "Délai de dépôt à l'AKTO (jours après le début du contrat)",
+        "DOMAIN.md §3 (échéances de dépôt) ; 003 fiches",
+        [col("delay", "Délai", TEXT), col("dossiers", "Dossiers")],
+        rows,
+        {"delay": "Total", "dossiers": sum(r["dossiers"] for r in rows)},
+        definition="Jours calendaires entre le début du contrat et la date de dépôt à l'AKTO.",
+    )
+
+
+# Mission obligations
+
+
+def _obligation_rules() -> list[tuple[RuleSet, object]]:
+    rule_sets = RuleSet.objects.filter(dispositif__in=OBLIGATION_DISPOSITIFS).order_by("valid_from")
+    return [(rs, rs.params) for rs in rule_sets]
+
+
+def _required_hours():
+    """Hours the obligation asks for, from the rule set in force on the contract start."""
+    whens = []
+    for rule_set, params in _obligation_rules():
+        in_force = Q(dispositif=rule_set.dispositif, contract_start__gte=rule_set.valid_from)
+        if rule_set.valid_to:
+            in_force &= Q(contract_start__lte=rule_set.valid_to)
+        if params.mission_after_training:
+            rule = params.mission_after_training
+            needed = F("planned_training_hours") * Value(rule.numerator) / Value(rule.denominator)
+            whens.append(When(in_force, then=ExpressionWrapper(needed, output_field=DEC)))
+        elif params.mission_in_contract and params.mission_in_contract.min is not None:
+            whens.append(When(in_force, then=Value(params.mission_in_contract.min)))
+    return Case(*whens, default=Value(None), output_field=DEC) if whens else Value(None)
+
+
+def _mission_hours(**bounds):
+    missions = Mission.objects.filter(dossier=OuterRef("pk"), **bounds)
+    total = missions.order_by().values("dossier").annotate(total=Sum("hours")).values("total")
+    return Coalesce(Subquery(total, output_field=DEC), Value(Decimal("0")), output_field=DEC)
+
+
+def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dict:
+    annotated = (
+        qs.filter(dispositif__in=OBLIGATION_DISPOSITIFS)
+        .exclude(state=S.CANCELLED)
+        .annotate(
+            window=FilteredRelation(
+                "deadlines", condition=Q(deadlines__kind=DeadlineKind.MISSION_OBLIGATION)
+            )
+        )
+        .filter(window__due__lt=as_of)
+        .annotate(
+            window_end=F("window__due"),
+            required=_required_hours(),
+            in_contract=_mission_hours(
+                start__gte=OuterRef("contract_start"), start__lte=OuterRef("contract_end")
+            ),
+            after_training=_mission_hours(
+                start__gt=OuterRef("training_end"), start__lte=OuterRef("window_end")
+            ),
+        )
+    )
+    met = (Q(dispositif=Dispositif.CIPI) & Q(in_contract__gte=F("required"))) | (
+        ~Q(dispositif=Dispositif.CIPI) & Q(after_training__gte=F("required"))
+    )
+    aggregates = {}
+    for d in OBLIGATION_DISPOSITIFS:
+        mine = Q(dispositif=d, required__isnull=False)
+        aggregates[f"{d}__assessed"] = Count("pk", filter=mine)
+        aggregates[f"{d}__met"] = Count("pk", filter=mine & met)
+    found = _split(annotated.aggregate(**aggregates))
+    rules = {
+        Dispositif.CIPI: "≥ 70 h de missions pendant le contrat (003 fiche CIPI)",
+        Dispositif.CDPI: "missions ≥ 1/3 des heures de formation dans les 3 mois (003 fiche CDPI)",
+        Dispositif.CAR: "missions ≥ 1/3 des heures de formation dans les 3 mois (003 fiche CAR)",
+    }
+    rows = []
+    for d in OBLIGATION_DISPOSITIFS:
+        if dispositif and d != dispositif:
+            continue
+        assessed, met_count = found[d]["assessed"], found[d]["met"]
+        rows.append(
+            {
+                "dispositif": dispositif_label(d),
+                "rule": rules[d],
+                "assessed": assessed,
+                "met": met_count,
+                "not_met": assessed - met_count,
+                "rate": ratio(met_count, assessed),
+            }
+        )
+    assessed = sum(r["assessed"] for r in rows)
+    met_total = sum(r["met"] for r in rows)
+    return table(
+        "obligations_missions",
+        "Respect des obligations de missions",
+        "DOMAIN.md §3 ; 003 fiches CIPI, CDPI, CAR ; seuils lus dans les jeux de règles",
+        [
+            col("dispositif", "Dispositif", TEXT),
+            col("rule", "Obligation", TEXT),
+            col("assessed", "Dossiers évalués"),
+            col("met", "Obligation respectée"),
+            col("not_met", "Obligation non respectée"),
+            col("rate", "Taux de respect (%)", RATE, base="assessed"),
+        ],
+        rows,
+        {
+            "dispositif": "Total",
+            "rule": "",
+            "assessed": assessed,
+            "met": met_total,
+            "not_met": assessed - met_total,
+            "rate": ratio(met_total, assessed),
+        },
+        definition=f"Dossiers non annulés dont la fenêtre d'obligation est close au "
+        f"{as_of:%d/%m/%Y} (échéance « obligation de missions »). Seuils du jeu de règles en "
+        "vigueur au début du contrat.",
+    )
+
+
+# Publics
+
+
+def publics(qs: QuerySet, dispositif=None) -> dict:
+    annotated = qs.exclude(state=S.CANCELLED).annotate(
+        age=whole_years("worker__birth_date", "contract_start"),
+        seeker_years=whole_years(
+            "worker__job_seeker_since", "contract_start", anniversary_counts=False
+        ),
+    )
+    people = "worker"
+    criteria = [
+        ("age_16_25", "Âgés de 16 à 25 ans au début du contrat", Q(age__lte=25)),
+        ("age_26_44", "Âgés de 26 à 44 ans", Q(age__gte=26, age__lte=44)),
+        ("age_45", "Âgés de 45 ans et plus", Q(age__gte=45)),
+        ("rsa", "Bénéficiaires du RSA", Q(worker__rsa=True)),
+        ("ass", "Bénéficiaires de l'ASS", Q(worker__ass=True)),
+        ("aah", "Bénéficiaires de l'AAH", Q(worker__aah=True)),
+        (
+            "disability",
+            "Bénéficiaires de l'obligation d'emploi (handicap)",
+            Q(worker__disability=True),
+        ),
+        (
+            "long_term",
+            "Demandeurs d'emploi de longue durée (> 1 an)",
+            Q(worker__job_seeker_since__isnull=False, seeker_years__gte=1),
+        ),
+        ("mission_locale", "Suivis par une mission locale", Q(worker__mission_locale=True)),
+        ("at_mp", "AT/MP survenu en mission (total, donnée de santé)", Q(worker__at_mp=True)),
+    ]
+    counts = annotated.aggregate(
+        total=Count(people, distinct=True),
+        **{key: Count(people, distinct=True, filter=cond) for key, _, cond in criteria},
+    )
+    rows = [{"public": label, "people": counts[key]} for key, label, _ in criteria]
+    return table(
+        "publics",
+        "Publics (personnes distinctes)",
+        "DOMAIN.md §2 (publics), §5 (données personnelles), §7 (âge au début du contrat) ; "
+        "002 art. 4 (confidentialité)",
+        [col("public", "Public", TEXT), col("people", "Personnes")],
+        rows,
+        {"public": "Personnes distinctes de la cohorte", "people": counts["total"]},
+        definition="Personnes distinctes ayant un dossier non annulé dans la cohorte ; une "
+        "personne peut relever de plusieurs publics. AT/MP : total seulement.",
+    )
+
+
+# Certifications
+
+
+def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
+    rows = [
+        {"code": row["certification_code"], "title": row["title"] or "", "dossiers": row["n"]}
+        for row in qs.exclude(certification_code="")
+        .values("certification_code")
+        .annotate(n=Count("pk"), title=Subquery(_certification_title()))
+        .order_by("-n", "certification_code")[:limit]
+    ]
+    return table(
+        "certifications_top",
+        "Certifications les plus visées",
+        "DOMAIN.md §1 (RNCP), §4 ; référentiel des certifications",
+        [
+            col("code", "Code", TEXT),
+            col("title", "Intitulé", TEXT),
+            col("dossiers", "Dossiers"),
+        ],
+        rows,
+        definition=f"Les {limit} codes les plus fréquents dans la cohorte.",
+    )
+
+
+def _certification_title():
+    return Certification.objects.filter(code=OuterRef("certification_code")).values("title")[:1]
+
+
+def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
+    sector = Subquery(
+        CertificationListEntry.objects.filter(certification__code=OuterRef("certification_code"))
+        .order_by("order")
+        .values("sector")[:1],
+        output_field=CharField(),
+    )
+    data = (
+        qs.exclude(certification_code="")
+        .annotate(sector=Coalesce(sector, Value("Hors liste Pro-A")))
+        .values("sector")
+        .annotate(n=Count("pk"))
+        .order_by("sector")
+    )
+    rows = [{"sector": row["sector"], "dossiers": row["n"]} for row in data]
+    return table(
+        "certifications_secteur",
+        "Certifications par secteur de la liste Pro-A",
+        "001 annexe (liste des certifications Pro-A), 000 art. 3.1",
+        [col("sector", "Secteur", TEXT), col("dossiers", "Dossiers")],
+        rows,
+        {"sector": "Total", "dossiers": sum(r["dossiers"] for r in rows)},
+        definition="Secteur de la certification visée dans la liste Pro-A ; « Hors liste "
+        "Pro-A » sinon.",
+    )
+
+
+def certifications_by_level(qs: QuerySet, dispositif=None) -> dict:
+    level = Subquery(
+        Certification.objects.filter(code=OuterRef("certification_code")).values("level")[:1],
+        output_field=IntegerField(),
+    )
+    data = (
+        qs.exclude(certification_code="")
+        .annotate(level=level)
+        .values("level")
+        .annotate(n=Count("pk"))
+        .order_by("level")
+    )
+    labels = dict(CertificationLevel.choices)
+    rows = [
+        {
+            "level": str(labels.get(row["level"], "Niveau non renseigné"))
+            if row["level"] is not None
+            else "Niveau non renseigné",
+            "dossiers": row["n"],
+        }
+        for row in data
+    ]
+    return table(
+        "certifications_niveau",
+        "Certifications par niveau",
+        "DOMAIN.md §1 (niveaux RNCP) ; référentiel des certifications",
+        [col("level", "Niveau", TEXT), col("dossiers", "Dossiers")],
+        rows,
+        {"level": "Total", "dossiers": sum(r["dossiers"] for r in rows)},
+    )
+
+
+# Pro-A forfait review
+
+
+def pro_a_forfait(qs: QuerySet, dispositif=None, *, on: dt.date) -> dict:
+    pro_a = qs.filter(dispositif__in=PRO_A).exclude(state=S.CANCELLED)
+    counts = {
+        row["dispositif"]: row
+        for row in pro_a.values("dispositif").annotate(
+            n=Count("pk"), hours=Sum("planned_training_hours")
+        )
+    }
+    ledger = _ledger_sums(pro_a)
+    forfaits = {}
+    for rate in (
+        FundingRate.objects.in_force_on(on)
+        .filter(dispositif__in=PRO_A, programme=FundingProgramme.STANDARD)
+        .order_by("valid_from")
+    ):
+        forfaits[rate.dispositif] = rate.hourly_rate
+    rows = []
+    for d in PRO_A:
+        if dispositif and d != dispositif:
+            continue
+        hours = _dec(counts.get(d, {}).get("hours"))
+        claimed = _dec(ledger.get(d, {}).get("claimed"))
+        forfait = forfaits.get(d)
+        cost = (claimed / hours).quantize(CENT) if hours else None
+        rows.append(
+            {
+                "dispositif": dispositif_label(d),
+                "dossiers": counts.get(d, {}).get("n", 0),
+                "hours": hours,
+                "at_forfait": (hours * forfait).quantize(CENT) if forfait else RATE_UNKNOWN,
+                "claimed": claimed,
+                "cost_per_hour": cost,
+                "forfait": forfait if forfait is not None else RATE_UNKNOWN,
+            }
+        )
+    return table(
+        "pro_a_forfait",
+        "Pro-A : revue du forfait horaire",
+        "000/001 art. 6 (forfait de 17 €/h, revu par la CPNE dans les 6 mois) ; forfait lu "
+        f"dans FundingRate en vigueur le {on:%d/%m/%Y}",
+        [
+            col("dispositif", "Dispositif", TEXT),
+            col("dossiers", "Dossiers (hors annulés)"),
+            col("hours", "Heures de formation prévues", HOURS),
+            col("at_forfait", "Montant au forfait (€)", MONEY),
+            col("claimed", "Montant demandé (€)", MONEY),
+            col("cost_per_hour", "Coût horaire constaté (€/h)", MONEY),
+            col("forfait", "Forfait en vigueur (€/h)", MONEY),
+        ],
+        rows,
+        definition="Coût horaire constaté : montant demandé au remboursement ÷ heures de "
+        "formation prévues. Montant au forfait : heures × forfait en vigueur.",
+    )
+
+
+def cpne_tables(period: Period, scope: Scope, dispositif=None, *, as_of: dt.date) -> list[dict]:
+    qs = cohort(period, scope, dispositif)
+    return [
+        dossiers_by_dispositif(qs, dispositif),
+        dossiers_by_state(qs, dispositif),
+        dossiers_by_month(qs, dispositif),
+        hours_and_funds(qs, dispositif),
+        deposits_on_time(qs, dispositif),
+        deposit_delays(qs, dispositif),
+        mission_obligations(qs, dispositif, as_of=as_of),
+        publics(qs, dispositif),
+        certifications_top(qs, dispositif),
+        certifications_by_sector(qs, dispositif),
+        certifications_by_level(qs, dispositif),
+        pro_a_forfait(qs, dispositif, on=min(period.end, as_of)),
+    ]

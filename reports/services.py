@@ -1,0 +1,50 @@
+"""Build the CPNE report and the Mission jeunes table as JSON-ready dicts."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from reports import figures
+from reports.mission_jeunes import mission_jeunes_table
+from reports.periods import Period
+from reports.privacy import mask_table
+from reports.scope import Scope
+
+CPNE, MISSION_JEUNES = "cpne", "mission_jeunes"
+TITLES = {
+    CPNE: "Rapport de suivi CPNE des dispositifs de formation en alternance",
+    MISSION_JEUNES: "Mission jeunes — tableau de suivi semestriel",
+}
+
+
+def _envelope(kind: str, period: Period, scope: Scope, tables: list[dict], **extra) -> dict:
+    masked = not scope.within_own_agencies()
+    return {
+        "kind": kind,
+        "title": TITLES[kind],
+        "period": period.as_dict(),
+        "scope": scope.as_dict(),
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "privacy": {
+            "masked": masked,
+            "rule": "Aucun nom ni NIR ; toute cellule comptant moins de 5 personnes hors de "
+            "votre agence est affichée « < 5 » ; AT/MP en total seulement (DOMAIN.md §4, §5 ; "
+            "002 art. 4).",
+        },
+        **extra,
+        "tables": [mask_table(t, masked) for t in tables],
+    }
+
+
+def cpne_report(
+    period: Period, scope: Scope, dispositif: str | None = None, *, as_of: dt.date | None = None
+) -> dict:
+    as_of = as_of or timezone.localdate()
+    tables = figures.cpne_tables(period, scope, dispositif, as_of=as_of)
+    return _envelope(
+        CPNE, period, scope, tables, dispositif=dispositif or None, as_of=as_of.isoformat()
+    )
+
+
+def mission_jeunes_report(period: Period, scope: Scope) -> dict:
+    return _envelope(MISSION_JEUNES, period, scope, [mission_jeunes_table(period, scope)])

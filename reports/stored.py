@@ -1,0 +1,83 @@
+"""Build, store and announce the periodic reports (once per kind and period)."""
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.choices import Role
+from cases.models import User
+from notifications.choices import NotificationLevel
+from notifications.services.notices import notify
+from reports import downloads, exports, periods, services
+from reports.models import StoredReport
+from reports.pdf import report_pdf
+from reports.scope import Scope
+
+NOTICE_KINDS = {services.CPNE: "rapport-cpne", services.MISSION_JEUNES: "rapport-mj"}
+
+
+def _build(kind: str, period: periods.Period, as_of: dt.date) -> dict:
+    everything = Scope()  # every agency; small counts masked (a national, aggregated audience)
+    if kind == services.MISSION_JEUNES:
+        return services.mission_jeunes_report(period, everything)
+    return services.cpne_report(period, everything, as_of=as_of)
+
+
+def stored_report_build(
+    *, kind: str, period: periods.Period, as_of: dt.date | None = None
+) -> tuple[StoredReport, bool]:
+    """The stored report of `kind` for `period`, built now if it does not exist yet.
+
+    The unique constraint on (kind, period) makes a repeated or concurrent run harmless.
+    """
+    existing = StoredReport.objects.filter(kind=kind, period_code=period.code).first()
+    if existing:
+        return existing, False
+    report = _build(kind, period, as_of or timezone.localdate())
+    stored = StoredReport(
+        kind=kind,
+        period_code=period.code,
+        period_start=period.start,
+        period_end=period.end,
+        payload=report,
+    )
+    stored.xlsx.save(
+        downloads.filename(report, "xlsx"), ContentFile(exports.workbook_bytes(report)), save=False
+    )
+    stored.pdf.save(downloads.filename(report, "pdf"), ContentFile(report_pdf(report)), save=False)
+    try:
+        with transaction.atomic():
+            stored.save()
+    except IntegrityError:  # another worker stored it between our read and our write
+        return StoredReport.objects.get(kind=kind, period_code=period.code), False
+    return stored, True
+
+
+def stored_report_announce(stored: StoredReport) -> int:
+    """Tell every active CPNE reporter (once each) that the report is ready."""
+    reporters = User.objects.filter(role=Role.CPNE_REPORTER, is_active=True)
+    message = (
+        f"{stored.get_kind_display()} {stored.period_code} disponible (du "
+        f"{stored.period_start:%d/%m/%Y} au {stored.period_end:%d/%m/%Y}) : menu Rapports."
+    )
+    return notify(
+        reporters,
+        dossier=None,
+        kind=f"{NOTICE_KINDS[stored.kind]}-{stored.period_code}",
+        level=NotificationLevel.INFO,
+        message=message,
+    )
+
+
+def build_previous_period(kind: str, today: dt.date | None = None) -> StoredReport:
+    """On the first day after a period: build, store and announce its report."""
+    today = today or timezone.localdate()
+    if kind == services.MISSION_JEUNES:
+        period = periods.previous_half(today)
+    else:
+        period = periods.previous_year(today)
+    stored, _ = stored_report_build(kind=kind, period=period, as_of=today)
+    stored_report_announce(stored)
+    return stored

@@ -1,0 +1,108 @@
+"""The « < 5 » rule, and who sees what (agency users: their agencies; CPNE: everything)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from reports import scope, services
+from reports.periods import year
+
+
+def client(user):
+    token, _ = Token.objects.get_or_create(user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+def first_table(report):
+    return report["tables"][0]
+
+
+def test_inside_own_agency_small_counts_are_shown(users):
+    own = scope.resolve(users.case_worker_a)
+    report = services.cpne_report(year(2026), own, as_of=dt.date(2026, 12, 31))
+    assert report["privacy"]["masked"] is False
+    # Agency A starts 5 dossiers in 2026: d1, d2 (CPI), d3, d7, d9.
+    assert first_table(report)["totals"]["total"] == 5
+    assert first_table(report)["rows"][0]["total"] == 2  # CPI: 2 < 5, still shown
+
+
+def test_outside_own_agency_small_counts_are_masked(users):
+    everything = scope.resolve(users.cpne)
+    report = services.cpne_report(year(2026), everything, as_of=dt.date(2026, 12, 31))
+    assert report["privacy"]["masked"] is True
+    table = first_table(report)
+    assert table["rows"][0]["total"] == "< 5"  # CPI: 2 people
+    assert table["totals"]["total"] == 8  # 8 ≥ 5: shown
+    assert table["rows"][-1]["total"] == 0  # Pro-A permanents: nobody, nothing to hide
+    deposits = next(t for t in report["tables"] if t["key"] == "depots_akto")
+    assert deposits["totals"]["rate"] == "< 5"  # a rate over 4 deposits
+
+
+def test_administrator_in_own_agency_sees_it_unmasked(users, data):
+    mine = scope.resolve(users.admin, scope.AGENCY, agency=data.a.pk)
+    other = scope.resolve(users.admin, scope.AGENCY, agency=data.b.pk)
+    assert mine.within_own_agencies() and not other.within_own_agencies()
+
+
+def test_reports_carry_no_names(users, data):
+    report = services.cpne_report(
+        year(2026), scope.resolve(users.cpne), as_of=dt.date(2026, 12, 31)
+    )
+    text = str(report)
+    from cases.models import Worker
+
+    for last_name, birth_date in Worker.objects.values_list("last_name", "birth_date"):
+        assert last_name not in text and birth_date.isoformat() not in text
+
+
+def test_roles_without_reports_are_refused(users):
+    with pytest.raises(PermissionDenied):
+        scope.resolve(users.fpett)
+
+
+@pytest.mark.parametrize("name", ["case_worker_a", "cpne"])
+def test_api_cpne_scoping(users, name):
+    response = client(getattr(users, name)).get(
+        "/api/v1/reports/cpne/", {"from": "2026-01-01", "to": "2026-12-31"}
+    )
+    assert response.status_code == 200, response.content
+    totals = response.json()["tables"][0]["totals"]
+    # Case worker of A: 5 dossiers of agency A; CPNE reporter: all 8, aggregated.
+    assert totals["total"] == {"case_worker_a": 5, "cpne": 8}[name]
+
+
+def test_api_agency_user_cannot_read_another_agency(users, data):
+    response = client(users.case_worker_a).get(
+        "/api/v1/reports/cpne/", {"period": "2026", "scope": "agency", "agency": data.b.pk}
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Cette agence n'est pas dans votre périmètre."
+
+
+def test_api_region_scope_for_an_agency_user_stays_in_their_agencies(users):
+    response = client(users.manager_b).get(
+        "/api/v1/reports/cpne/", {"period": "2026", "scope": "region", "region": "Île-de-France"}
+    )
+    assert response.status_code == 200
+    assert response.json()["tables"][0]["totals"]["total"] == 0
+
+
+def test_api_refuses_other_roles_and_bad_periods(users):
+    assert client(users.fpett).get("/api/v1/reports/cpne/", {"period": "2026"}).status_code == 403
+    bad = client(users.cpne).get("/api/v1/reports/cpne/", {"period": "2026-H3"})
+    assert bad.status_code == 400
+    assert "Période invalide" in bad.json()["errors"]["non_field_errors"][0]
+    missing = client(users.cpne).get("/api/v1/reports/mission-jeunes/")
+    assert missing.status_code == 400
+
+
+def test_api_mission_jeunes(users):
+    response = client(users.cpne).get("/api/v1/reports/mission-jeunes/", {"half": "2026-H1"})
+    assert response.status_code == 200
+    totals = response.json()["tables"][0]["totals"]
+    assert totals["young"] == "< 5" and totals["hours"] == 125.0

@@ -1,0 +1,46 @@
+"""Celery beat builds each periodic report once, stores it with its files, tells the reporters."""
+
+import datetime as dt
+
+from django.conf import settings
+
+from notifications.models import Notification
+from reports import stored, tasks
+from reports.models import StoredReport
+
+
+def test_first_day_after_the_half_year_builds_the_table_once(users):
+    first = stored.build_previous_period("mission_jeunes", today=dt.date(2026, 7, 1))
+    again = stored.build_previous_period("mission_jeunes", today=dt.date(2026, 7, 1))
+    assert first.pk == again.pk and StoredReport.objects.count() == 1
+    assert first.period_code == "2026-H1"
+    assert first.payload["tables"][0]["totals"]["hours"] == 125.0  # see test_mission_jeunes
+    assert first.xlsx.read(2) == b"PK" and first.pdf.read(4) == b"%PDF"
+    notices = Notification.objects.filter(recipient=users.cpne)
+    assert notices.count() == 1 and "2026-H1" in notices.get().message
+    assert not Notification.objects.filter(recipient=users.case_worker_a).exists()
+
+
+def test_annual_cpne_report(users):
+    report = stored.build_previous_period("cpne", today=dt.date(2027, 1, 1))
+    assert report.period_code == "2026"
+    assert report.payload["tables"][0]["totals"]["total"] == 8
+
+
+def test_tasks_run_and_are_scheduled(users):
+    pk = tasks.build_mission_jeunes.apply().get()
+    assert tasks.build_mission_jeunes.apply().get() == pk
+    assert tasks.build_cpne_annual.apply().get()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"reports.build_mission_jeunes", "reports.build_cpne_annual"} <= scheduled
+
+
+def test_stored_files_download_from_the_admin(client, users):
+    report = stored.build_previous_period("cpne", today=dt.date(2027, 1, 1))
+    url = f"/admin/reports/storedreport/{report.pk}/telecharger/pdf/"
+    client.force_login(users.cpne)
+    assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
+    page = client.get("/admin/reports/storedreport/")
+    assert url in page.content.decode()
+    client.force_login(users.case_worker_a)
+    assert client.get(url).status_code == 403

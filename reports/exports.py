@@ -66,10 +66,6 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _cell_value(value):
-    return value
-
-
 def workbook_bytes(report: dict) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -84,9 +80,9 @@ def workbook_bytes(report: dict) -> bytes:
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in tbl["rows"]:
-            ws.append([_cell_value(row.get(c["key"])) for c in columns])
+            ws.append([row.get(c["key"]) for c in columns])
         if tbl.get("totals"):
-            ws.append([_cell_value(tbl["totals"].get(c["key"])) for c in columns])
+            ws.append([tbl["totals"].get(c["key"]) for c in columns])
             for cell in ws[ws.max_row]:
                 cell.font = bold
         for index, column in enumerate(columns, start=1):

@@ -10,7 +10,9 @@ from django_fsm.admin import FSMAdminMixin
 
 from cases import permissions, services, transitions
 from cases.admin_list import (
+    AgencyFilter,
     CappedCountPaginator,
+    CaseWorkerFilter,
     MissionRiskFilter,
     OverdueFilter,
     ToFileFilter,
@@ -204,8 +206,8 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
     list_filter = [
         "dispositif",
         "state",
-        ("agency", admin.RelatedOnlyFieldListFilter),
-        ("case_worker", admin.RelatedOnlyFieldListFilter),
+        AgencyFilter,
+        CaseWorkerFilter,
         ToFileFilter,
         OverdueFilter,
         MissionRiskFilter,
@@ -217,7 +219,6 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
     list_per_page = 50
     show_full_result_count = False
     paginator = CappedCountPaginator
-    date_hierarchy = "contract_start"
     filter_horizontal = ["client_companies"]
     readonly_fields = ["state", "created", "updated"]
     change_form_template = "django_fsm/fsm_admin_change_form.html"

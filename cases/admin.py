@@ -283,6 +283,18 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
         "cancellation_reason",
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """A new dossier is a plan: the step data, state and dates come later."""
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        identity, plan, _akto, _notes = self.fieldsets
+        fields = [name for name in identity[1]["fields"] if name != "state"]
+        return [(identity[0], {"fields": fields}), plan, ("Notes", {"fields": ["notes"]})]
+
+    def get_inlines(self, request, obj):
+        """Missions, documents and history belong to a saved dossier."""
+        return self.inlines if obj is not None else []
+
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), *self.step_fields]
         if obj is not None:

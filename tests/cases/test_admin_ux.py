@@ -213,3 +213,29 @@ def test_a_closed_dossier_page_still_renders(logged_in, setup):
     dossier = DossierFactory(cpi=True, agency=mine, state=DossierState.CLOSED)
     response = logged_in.get(reverse("admin:cases_dossier_change", args=[dossier.pk]))
     assert response.status_code == 200
+
+
+def test_a_big_list_is_counted_up_to_a_cap_and_keeps_its_order(logged_in, setup, monkeypatch):
+    from django.contrib import admin
+
+    from cases.admin_list import CappedCountPaginator
+    from cases.models import Dossier
+
+    _, mine, _ = setup
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    monkeypatch.setattr(admin.site._registry[Dossier], "list_per_page", 2)
+    made = [
+        DossierFactory(agency=mine, contract_start=dt.date(2026, 1, day)) for day in (5, 9, 7, 1)
+    ]
+    page = logged_in.get(reverse("admin:cases_dossier_changelist"))
+    assert "Plus de 3 dossiers" in page.content.decode()
+    shown = [d.pk for d in page.context["cl"].result_list]
+    assert shown == [made[1].pk, made[2].pk]
+    second = logged_in.get(reverse("admin:cases_dossier_changelist"), {"p": "2"})
+    assert [d.pk for d in second.context["cl"].result_list] == [made[0].pk]
+
+
+def test_the_add_form_is_a_plan_without_step_data(logged_in, setup):
+    html = logged_in.get(reverse("admin:cases_dossier_add")).content.decode()
+    assert 'name="contract_start"' in html and "AKTO et financement" not in html
+    assert "missions-TOTAL_FORMS" not in html

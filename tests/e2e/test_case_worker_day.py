@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 from cases.choices import DossierState, Role
 from cases.models import Dossier
+from notifications.choices import DeadlineKind
+from notifications.models import Deadline
 from tests.factories import (
     AgencyFactory,
     ClientCompanyFactory,
@@ -40,6 +42,16 @@ def world(reference_data):
     )
     company = ClientCompanyFactory(name="Logistique Rhône")
     foreign = DossierFactory(agency=other, worker__last_name="Invisible")
+    late = DossierFactory(agency=mine, case_worker=user, worker__last_name="Petit")
+    due = timezone.localdate() - dt.timedelta(days=2)
+    Deadline.objects.create(
+        dossier=late,
+        kind=DeadlineKind.AKTO_DEPOSIT,
+        label=DeadlineKind.AKTO_DEPOSIT.label,
+        due=due,
+        safe_date=due,
+        source="003 — fiche CPI",
+    )
     return {"user": user, "agency": mine, "worker": worker, "company": company, "foreign": foreign}
 
 
@@ -77,6 +89,7 @@ def test_a_cpi_from_plan_to_closure(page: Page, live_server, world, shot, tmp_pa
     start = today - dt.timedelta(days=1)
 
     log_in(page, base, "camille")
+    expect(page.locator("#my-actions table.group-overdue")).to_contain_text("PETIT")
     shot("01-tableau-de-bord")
 
     # A guided plan: the rules answer as it is typed; 100 h of training is below the minimum.

@@ -13,7 +13,7 @@ MANAGE := $(VENV_PY) manage.py
 # Celery worker needs about 6 s to stop its pool (see docs/ci-and-run.md).
 HONCHO := $(VENV_PY) -c 'import honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 15; honcho.command.main()'
 
-.PHONY: install run test lint migrations-check bench bench-sweep bench-report clean
+.PHONY: install run test lint migrations-check bench bench-sweep bench-report bench-admin-list clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -56,3 +56,7 @@ bench-sweep: install
 ## bench-report: time the CPNE report over 100 000 dossiers (figures, not a test)
 bench-report: install
 	$(VENV_PY) bench/report.py --dossiers $${DOSSIERS:-100000}
+
+## bench-admin-list: time the admin's dossier list over 100 000 dossiers (figures, not a test)
+bench-admin-list: install
+	$(VENV_PY) bench/admin_list.py --dossiers $${DOSSIERS:-100000}

@@ -2,12 +2,26 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import Http404, HttpResponseRedirect
-from django.utils.html import format_html, format_html_join
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin
 
-from cases import checks, permissions, services, transitions
+from cases import permissions, services, transitions
+from cases.admin_list import (
+    AgencyFilter,
+    CappedCountPaginator,
+    CaseWorkerFilter,
+    MissionRiskFilter,
+    OverdueFilter,
+    ToFileFilter,
+    with_next_deadline,
+)
+from cases.akto_package import akto_package_build
 from cases.choices import FINAL_STATES
+from cases.dashboard import urgency
+from cases.dossier_page import dossier_overview
 from cases.exceptions import DossierError
 from cases.models import (
     Agency,
@@ -22,6 +36,7 @@ from cases.models import (
     Worker,
 )
 from cases.models.workers import HEALTH_FIELDS
+from cases.plan_preview import PLAN_FIELDS, plan_preview
 from notifications.services.recheck import dossier_refresh
 
 
@@ -181,25 +196,33 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
         "worker",
         "dispositif",
         "state_badge",
-        "agency",
+        "client_company_names",
+        "next_deadline_badge",
         "case_worker",
-        "contract_start",
+        "agency",
         "akto_reference",
     ]
     list_display_links = ["pk", "worker"]
     list_filter = [
         "dispositif",
         "state",
-        ("agency", admin.RelatedOnlyFieldListFilter),
-        ("case_worker", admin.RelatedOnlyFieldListFilter),
+        AgencyFilter,
+        CaseWorkerFilter,
+        ToFileFilter,
+        OverdueFilter,
+        MissionRiskFilter,
     ]
-    search_fields = ["worker__last_name", "worker__first_name", "=akto_reference"]
+    # NIR and AKTO reference: exact match only (a partial NIR must find nobody).
+    search_fields = ["worker__last_name", "worker__first_name", "=worker__nir", "=akto_reference"]
+    search_help_text = "Nom ou prénom du salarié, NIR complet ou référence AKTO exacte."
     list_select_related = ["worker", "agency", "case_worker"]
     list_per_page = 50
     show_full_result_count = False
-    date_hierarchy = "contract_start"
+    paginator = CappedCountPaginator
     filter_horizontal = ["client_companies"]
-    readonly_fields = ["state", "findings_panel", "created", "updated"]
+    readonly_fields = ["state", "created", "updated"]
+    change_form_template = "django_fsm/fsm_admin_change_form.html"
+    add_form_template = "admin/cases/dossier/add_form.html"
     inlines = [MissionInline, DocumentInline, DossierEventInline]
     fieldsets = [
         (
@@ -207,7 +230,6 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
             {
                 "fields": [
                     "state",
-                    "findings_panel",
                     "dispositif",
                     "agency",
                     "worker",
@@ -261,6 +283,18 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
         "cancellation_reason",
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """A new dossier is a plan: the step data, state and dates come later."""
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        identity, plan, _akto, _notes = self.fieldsets
+        fields = [name for name in identity[1]["fields"] if name != "state"]
+        return [(identity[0], {"fields": fields}), plan, ("Notes", {"fields": ["notes"]})]
+
+    def get_inlines(self, request, obj):
+        """Missions, documents and history belong to a saved dossier."""
+        return self.inlines if obj is not None else []
+
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), *self.step_fields]
         if obj is not None:
@@ -269,6 +303,16 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
 
     def get_queryset(self, request):
         return permissions.scope_dossiers(Dossier.objects.all(), request.user)
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+
+        class DossierChangeList(changelist):
+            def get_queryset(self, request, exclude_parameters=None):
+                queryset = super().get_queryset(request, exclude_parameters)
+                return with_next_deadline(queryset).prefetch_related("client_companies")
+
+        return DossierChangeList
 
     def has_change_permission(self, request, obj=None):
         """A closed or cancelled dossier is history: it can be read, not edited."""
@@ -289,23 +333,77 @@ class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
             '<span class="state state-{}">{}</span>', obj.state, obj.get_state_display()
         )
 
-    @admin.display(description="points de contrôle")
-    def findings_panel(self, obj):
-        if obj is None or obj.pk is None:
+    @admin.display(description="entreprise utilisatrice")
+    def client_company_names(self, obj):
+        return ", ".join(c.name for c in obj.client_companies.all()) or "—"
+
+    @admin.display(description="prochaine échéance", ordering="next_due")
+    def next_deadline_badge(self, obj):
+        due = getattr(obj, "next_due", None)
+        if due is None:
             return "—"
-        findings = checks.dossier_findings(obj)
-        if not findings:
-            return "Aucun point bloquant pour les prochaines étapes."
         return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li class="finding finding-{}"><strong>{}</strong> — {} <em>(source : {})</em></li>',
-                (
-                    (f.severity, "Bloquant" if f.blocking else "Attention", f.message, f.source)
-                    for f in findings
-                ),
+            '<span class="badge badge-{}" title="{} — jour ouvré sûr : {}">{}</span> '
+            "<small>{}</small>",
+            urgency(due, obj.next_status),
+            obj.next_label,
+            f"{obj.next_safe_date:%d/%m/%Y}",
+            f"{due:%d/%m/%Y}",
+            obj.next_label,
+        )
+
+    # The dossier page: header, findings, checklist, timeline, step buttons, AKTO package.
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "add/preview/",
+                self.admin_site.admin_view(self.plan_preview_view),
+                name="{}_{}_plan_preview".format(*info),
             ),
+            path(
+                "<path:object_id>/akto-package/",
+                self.admin_site.admin_view(self.akto_package_view),
+                name="{}_{}_akto_package".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if obj is not None:
+            extra_context["overview"] = dossier_overview(obj, request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def akto_package_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("Ce dossier n'existe pas.")
+        try:
+            package = akto_package_build(dossier=obj)
+        except DossierError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:cases_dossier_change", args=[obj.pk]))
+        response = HttpResponse(package.content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{package.filename}"'
+        return response
+
+    def plan_preview_view(self, request):
+        """The rules' answer on the plan typed so far in the add form (HTML fragment)."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise Http404("Aperçu indisponible.")
+        form = self.get_form(request)(request.POST)
+        form.is_valid()
+        cleaned = getattr(form, "cleaned_data", {})
+        missing = [name for name in PLAN_FIELDS if cleaned.get(name) in (None, "")]
+        preview = None if missing else plan_preview(form.instance)
+        labels = [str(Dossier._meta.get_field(name).verbose_name) for name in missing]
+        return render(
+            request,
+            "admin/cases/dossier/plan_preview.html",
+            {"preview": preview, "missing": labels},
         )
 
     def save_model(self, request, obj, form, change):

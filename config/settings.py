@@ -41,6 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "cases",  # first, so that cases/templates/admin/ restyles the admin (base_site, index)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,7 +54,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "drf_spectacular_sidecar",
-    "cases",
     "accords",
     "notifications",
     "reports",

@@ -151,6 +151,10 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["state", "dispositif"], name="dossier_state_disp_idx"),
             models.Index(fields=["case_worker", "state"], name="dossier_caseworker_state_idx"),
             models.Index(fields=["contract_start"], name="dossier_contract_start_idx"),
+            # The admin list of an agency, newest contracts first (covers its page query).
+            models.Index(
+                fields=["agency", "contract_start", "id"], name="dossier_agency_start_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

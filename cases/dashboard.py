@@ -1,0 +1,143 @@
+"""Reads for the admin home page: what needs the user's action, by urgency (no writes)."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cases.choices import FINAL_STATES, DossierState, Role
+from cases.models import Dossier
+from cases.permissions import scope_dossiers
+from notifications.choices import DeadlineKind, DeadlineStatus
+from notifications.models import Deadline, Notification
+
+SOON_DAYS = 3
+WEEK_DAYS = 7
+ROWS_PER_GROUP = 50
+PENDING = (DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
+
+# The one step that meets each kind of deadline, as the case worker reads it.
+NEXT_STEP = {
+    DeadlineKind.AKTO_DEPOSIT: "Préparer et déposer le dossier à l'AKTO",
+    DeadlineKind.AKTO_DECISION: "Relancer l'AKTO puis enregistrer sa décision",
+    DeadlineKind.FUND_RESERVATION: "Obtenir la réservation des fonds",
+    DeadlineKind.FPETT_OPINION: "Obtenir l'avis du pôle reconversion FPE.TT",
+    DeadlineKind.MISSION_OBLIGATION: "Proposer et enregistrer des missions",
+    DeadlineKind.REIMBURSEMENT_REQUEST: "Demander le remboursement à l'AKTO",
+}
+
+
+@dataclass
+class DashboardRow:
+    deadline: Deadline
+    next_step: str
+
+    @property
+    def dossier(self) -> Dossier:
+        return self.deadline.dossier
+
+
+@dataclass
+class Dashboard:
+    overdue: list[DashboardRow] = field(default_factory=list)
+    soon: list[DashboardRow] = field(default_factory=list)
+    this_week: list[DashboardRow] = field(default_factory=list)
+    unread: list[Notification] = field(default_factory=list)
+    unread_count: int = 0
+    state_counts: list[tuple[str, str, int]] = field(default_factory=list)
+    team: list[dict] = field(default_factory=list)
+    is_manager: bool = False
+
+
+def urgency(due: dt.date | None, status: str = DeadlineStatus.OPEN, today=None) -> str:
+    """`overdue`, `soon` (within 3 days), `week` (within 7 days), `later` or `none`."""
+    if due is None:
+        return "none"
+    today = today or timezone.localdate()
+    if status == DeadlineStatus.BREACHED or due < today:
+        return "overdue"
+    if due <= today + dt.timedelta(days=SOON_DAYS):
+        return "soon"
+    if due <= today + dt.timedelta(days=WEEK_DAYS):
+        return "week"
+    return "later"
+
+
+def _my_dossiers(user):
+    """A manager watches the agency's dossiers, anyone else the dossiers assigned to them."""
+    dossiers = scope_dossiers(Dossier.objects.all(), user)
+    if user.role in (Role.AGENCY_MANAGER, Role.ADMINISTRATOR) or user.is_superuser:
+        return dossiers
+    return dossiers.filter(case_worker=user)
+
+
+def _pressing_deadlines(user, today: dt.date):
+    return (
+        Deadline.objects.filter(
+            status__in=PENDING,
+            due__lte=today + dt.timedelta(days=WEEK_DAYS),
+            dossier__in=_my_dossiers(user).exclude(state__in=FINAL_STATES),
+        )
+        .select_related("dossier__worker", "dossier__agency")
+        .order_by("due", "pk")
+    )
+
+
+def _team_load(user, today: dt.date) -> list[dict]:
+    overdue = Q(deadlines__status=DeadlineStatus.BREACHED) | Q(
+        deadlines__status=DeadlineStatus.OPEN, deadlines__due__lt=today
+    )
+    rows = (
+        scope_dossiers(Dossier.objects.all(), user)
+        .exclude(state__in=FINAL_STATES)
+        .values("case_worker__username", "case_worker__first_name", "case_worker__last_name")
+        .annotate(
+            open_count=Count("pk", distinct=True),
+            overdue_count=Count("pk", filter=overdue, distinct=True),
+        )
+        .order_by("-overdue_count", "-open_count")
+    )
+    return [
+        {
+            "name": " ".join(
+                filter(None, [row["case_worker__first_name"], row["case_worker__last_name"]])
+            )
+            or row["case_worker__username"]
+            or "Non attribué",
+            "open_count": row["open_count"],
+            "overdue_count": row["overdue_count"],
+        }
+        for row in rows
+    ]
+
+
+def dashboard_for(user, *, today: dt.date | None = None) -> Dashboard:
+    """The home page of `user`: pressing deadlines, unread notices, dossiers per state."""
+    today = today or timezone.localdate()
+    board = Dashboard(is_manager=user.role == Role.AGENCY_MANAGER)
+    for deadline in _pressing_deadlines(user, today)[: 3 * ROWS_PER_GROUP]:
+        row = DashboardRow(deadline, NEXT_STEP.get(deadline.kind, deadline.label))
+        group = {"overdue": board.overdue, "soon": board.soon, "week": board.this_week}[
+            urgency(deadline.due, deadline.status, today)
+        ]
+        if len(group) < ROWS_PER_GROUP:
+            group.append(row)
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    board.unread_count = unread.count()
+    board.unread = list(unread.select_related("dossier")[:10])
+    counts = Counter(
+        dict(
+            scope_dossiers(Dossier.objects.all(), user)
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    board.state_counts = [
+        (state.value, state.label, counts[state.value]) for state in DossierState if counts[state]
+    ]
+    if board.is_manager:
+        board.team = _team_load(user, today)
+    return board

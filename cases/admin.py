@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django_fsm.admin import FSMAdminMixin
 
 from cases import checks, permissions, services, transitions
+from cases.admin_sensitive import WorkerSensitiveAdminMixin
 from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
 from cases.models import (
@@ -102,8 +103,8 @@ class DocumentRequirementAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(AgencyScopedAdmin):
-    list_display = ["__str__", "birth_date", "employment", "agency"]
+class WorkerAdmin(WorkerSensitiveAdminMixin, AgencyScopedAdmin):
+    list_display = ["__str__", "birth_date", "nir_masked", "employment", "agency"]
     list_filter = ["employment", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["last_name", "first_name", "=nir"]
     list_select_related = ["agency"]

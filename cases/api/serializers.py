@@ -35,10 +35,12 @@ from cases.permissions import (
     agency_ids,
     is_administrator,
     may_see_health_data,
+    may_see_nir,
     scope_agencies,
     scope_by_agency,
     scope_dossiers,
 )
+from cases.sensitive import mask_nir
 
 # The first bytes of each accepted file type: a renamed executable is not a PDF.
 FILE_SIGNATURES = {
@@ -213,6 +215,16 @@ class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             fields["agency"].read_only = True
         return fields
+
+    def to_representation(self, instance):
+        """The NIR in full on one worker's page for the roles that need it, masked otherwise
+        (and always in lists: a list is for finding someone, not for reading their number)."""
+        data = super().to_representation(instance)
+        user = _user(self)
+        in_list = isinstance(self.parent, serializers.ListSerializer)
+        if "nir" in data and (user is None or in_list or not may_see_nir(user)):
+            data["nir"] = mask_nir(instance.nir)
+        return data
 
     def validate_nir(self, value: str) -> str:
         if not value:

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django_fsm.admin import FSMAdminMixin
 
 from cases import checks, permissions, services, transitions
+from cases.admin_security import revoke_api_tokens, unlock_logins
 from cases.admin_sensitive import WorkerSensitiveAdminMixin
 from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
@@ -397,6 +398,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
     filter_horizontal = ["agencies", "groups", "user_permissions"]
+    actions = [revoke_api_tokens, unlock_logins]
 
     def _may(self, request):
         return permissions.is_administrator(request.user)

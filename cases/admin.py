@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django_fsm.admin import FSMAdminMixin
 
 from cases import checks, permissions, services, transitions
+from cases.admin_history import ScopedHistoryAdmin
 from cases.admin_security import revoke_api_tokens, unlock_logins
 from cases.admin_sensitive import WorkerSensitiveAdminMixin
 from cases.choices import FINAL_STATES
@@ -104,7 +105,7 @@ class DocumentRequirementAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(WorkerSensitiveAdminMixin, AgencyScopedAdmin):
+class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     list_display = ["__str__", "birth_date", "nir_masked", "employment", "agency"]
     list_filter = ["employment", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["last_name", "first_name", "=nir"]
@@ -174,7 +175,7 @@ class DossierEventInline(admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
+class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_fields = ["state"]
     fsm_transition_success_msg = "Étape « {transition_name} » effectuée."
     fsm_transition_not_allowed_msg = "L'étape « {transition_name} » n'est pas possible."
@@ -373,7 +374,7 @@ def _error_text(error: DossierError) -> str:
 
 
 @admin.register(Mission)
-class MissionAdmin(AgencyScopedAdmin):
+class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     agency_path = "worker__agency"
     list_display = ["worker", "client_company", "start", "end", "hours", "dossier"]
     list_select_related = ["worker", "client_company", "dossier"]
@@ -382,7 +383,7 @@ class MissionAdmin(AgencyScopedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(AgencyScopedAdmin):
+class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     agency_path = "dossier__agency"
     list_display = ["dossier", "kind", "status", "received_on"]
     list_filter = ["kind", "status"]

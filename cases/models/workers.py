@@ -100,6 +100,14 @@ class Worker(TimeStampedModel):
     other_agencies_hours_declared_on = models.DateField(
         "heures déclarées le", null=True, blank=True
     )
+    anonymised_on = models.DateField(
+        "anonymisé le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Identité, NIR, date de naissance précise et détails de santé effacés "
+        "(manage.py anonymise_closed).",
+    )
 
     # Who changed the record and when. The NIR and the health data are left out: the history
     # must not keep copies of them beyond the record itself (an anonymised worker would

@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }

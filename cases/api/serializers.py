@@ -53,15 +53,22 @@ FILE_SIGNATURES = {
     "odt": (b"PK\x03\x04",),
 }
 EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 
 class DescribedSerializerMixin:
-    """Give every field a French description: its help text, or else its label."""
+    """Give every field a French description: its help text, or else its label.
+
+    Every writable date also gets the 1900–2100 range: a year 1 or 9999 is a typing error
+    that would otherwise reach the deadline arithmetic.
+    """
 
     def get_fields(self):
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)
         for name, field in fields.items():
+            if isinstance(field, serializers.DateField) and not field.read_only:
+                field.validators.append(_check_date_range)
             if name == "id" and not field.help_text:
                 field.help_text = "Identifiant."
             elif not field.help_text:
@@ -84,6 +91,8 @@ def _user(serializer) -> User | None:
 def _check_date_range(value: dt.date | None) -> dt.date | None:
     if value is not None and value < EARLIEST_DATE:
         raise serializers.ValidationError("Cette date est trop ancienne (avant 1900).")
+    if value is not None and value > LATEST_DATE:
+        raise serializers.ValidationError("Cette date est trop lointaine (après 2100).")
     return value
 
 

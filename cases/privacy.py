@@ -52,13 +52,10 @@ def worker_anonymise(*, worker_id: int, older_than_days: int) -> bool:
     Runs in its own transaction and re-checks under the row lock, so a dossier reopened or
     a worker anonymised by a concurrent run is left alone.
     """
-    worker = (
-        workers_to_anonymise(older_than_days=older_than_days)
-        .filter(pk=worker_id)
-        .select_for_update(of=("self",))
-        .first()
-    )
-    if worker is None:
+    # Lock first, then check: PostgreSQL refuses FOR UPDATE on the aggregating query.
+    worker = Worker.objects.select_for_update().filter(pk=worker_id).first()
+    eligible = workers_to_anonymise(older_than_days=older_than_days).filter(pk=worker_id)
+    if worker is None or not eligible.exists():
         return False
     dossiers = Dossier.objects.filter(worker=worker)
     dossier_ids = list(dossiers.values_list("pk", flat=True))

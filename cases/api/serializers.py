@@ -67,7 +67,11 @@ class DescribedSerializerMixin:
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)
         for name, field in fields.items():
-            if isinstance(field, serializers.DateField) and not field.read_only:
+            if (
+                isinstance(field, serializers.DateField)
+                and not field.read_only
+                and not hasattr(self, f"validate_{name}")  # those call _check_date_range
+            ):
                 field.validators.append(_check_date_range)
             if name == "id" and not field.help_text:
                 field.help_text = "Identifiant."
@@ -248,10 +252,9 @@ class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         return compact
 
     def validate_birth_date(self, value: dt.date) -> dt.date:
-        _check_date_range(value)
         if value > dt.date.today():
             raise serializers.ValidationError("La date de naissance est dans le futur.")
-        return value
+        return _check_date_range(value)
 
     def validate_job_seeker_since(self, value):
         return _check_date_range(value)

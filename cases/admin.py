@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin
 
 from cases import permissions, services, transitions
+from cases.admin_history import ScopedHistoryAdmin
 from cases.admin_list import (
     AgencyFilter,
     CappedCountPaginator,
@@ -18,6 +19,8 @@ from cases.admin_list import (
     ToFileFilter,
     with_next_deadline,
 )
+from cases.admin_security import revoke_api_tokens, unlock_logins
+from cases.admin_sensitive import WorkerSensitiveAdminMixin
 from cases.akto_package import akto_package_build
 from cases.choices import FINAL_STATES
 from cases.dashboard import urgency
@@ -117,8 +120,8 @@ class DocumentRequirementAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(AgencyScopedAdmin):
-    list_display = ["__str__", "birth_date", "employment", "agency"]
+class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
+    list_display = ["__str__", "birth_date", "nir_masked", "employment", "agency"]
     list_filter = ["employment", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["last_name", "first_name", "=nir"]
     list_select_related = ["agency"]
@@ -187,7 +190,7 @@ class DossierEventInline(admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(FSMAdminMixin, AgencyScopedAdmin):
+class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_fields = ["state"]
     fsm_transition_success_msg = "Étape « {transition_name} » effectuée."
     fsm_transition_not_allowed_msg = "L'étape « {transition_name} » n'est pas possible."
@@ -469,7 +472,7 @@ def _error_text(error: DossierError) -> str:
 
 
 @admin.register(Mission)
-class MissionAdmin(AgencyScopedAdmin):
+class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     agency_path = "worker__agency"
     list_display = ["worker", "client_company", "start", "end", "hours", "dossier"]
     list_select_related = ["worker", "client_company", "dossier"]
@@ -478,7 +481,7 @@ class MissionAdmin(AgencyScopedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(AgencyScopedAdmin):
+class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     agency_path = "dossier__agency"
     list_display = ["dossier", "kind", "status", "received_on"]
     list_filter = ["kind", "status"]
@@ -494,6 +497,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
     filter_horizontal = ["agencies", "groups", "user_permissions"]
+    actions = [revoke_api_tokens, unlock_logins]
 
     def _may(self, request):
         return permissions.is_administrator(request.user)

@@ -18,6 +18,23 @@ resource and leaves only the reference data (accords, certifications) open to th
 
 Health data (AT/MP, fitness) is seen by case workers, agency managers, FPE.TT advisors and
 administrators of the agency; never by training managers or CPNE reporters.
+
+The NIR (social security number) is seen in full by case workers and agency managers of the
+worker's agency (they file it with AKTO) and by administrators. Everyone else, and every list
+screen, gets a mask that keeps sex, birth year and month and the key: `1 85 05 ** *** *** 91`.
+Searching workers by NIR is open only to the roles that see it (a search would otherwise
+confirm a number). Each display of a full NIR or of health data on a worker's own page, API
+detail or export is logged in `SensitiveDataAccess` (cases.sensitive), which administrators
+read in the admin.
+
+| role              | NIR                   | health data | sensitive-read log |
+|-------------------|-----------------------|-------------|--------------------|
+| case_worker       | full (own agencies)   | yes         | no                 |
+| agency_manager    | full (own agencies)   | yes         | no                 |
+| training_manager  | masked                | no          | no                 |
+| fpett_advisor     | no worker record      | yes (CAR)   | no                 |
+| cpne_reporter     | nothing individual    | no          | no                 |
+| administrator     | full                  | yes         | reads it           |
 """
 
 from django.db.models import QuerySet
@@ -37,6 +54,7 @@ TRANSITIONS_BY_ROLE: dict[str, set[str] | None] = {
 HEALTH_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
 )
+NIR_ROLES = frozenset({Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.ADMINISTRATOR})
 AGENCY_SCOPED_ROLES = frozenset({Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.TRAINING_MANAGER})
 
 
@@ -46,6 +64,19 @@ def is_administrator(user) -> bool:
 
 def may_see_health_data(user) -> bool:
     return user.is_authenticated and (is_administrator(user) or user.role in HEALTH_DATA_ROLES)
+
+
+def may_see_nir(user) -> bool:
+    """Whether `user` sees workers' NIR in full (always within the records they may see)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (is_administrator(user) or user.role in NIR_ROLES)
+    )
+
+
+def may_read_sensitive_access_log(user) -> bool:
+    return user.is_authenticated and user.is_active and is_administrator(user)
 
 
 def agency_ids(user) -> frozenset[int]:

@@ -82,6 +82,7 @@ def dossier_run_transition(
             findings=blocking,
         )
     method()
+    dossier._history_user = by  # who, in the dossier's history, even outside a request
     try:
         dossier.save()
     except ConcurrentTransition as exc:
@@ -164,6 +165,7 @@ def dossier_create(*, by, data: dict) -> Dossier:
         raise DossierForbidden("Votre rôle ne permet pas de créer ce dossier dans cette agence.")
     dossier = Dossier(**fields)
     dossier.full_clean(exclude=["state"])  # protected FSM field: only transitions set it
+    dossier._history_user = by
     dossier.save()
     dossier.client_companies.set(client_companies)
     dossier_record_change(dossier=dossier, by=by, created=True, changed=list(data))
@@ -200,6 +202,7 @@ def dossier_update(*, dossier_id: int, by, data: dict) -> Dossier:
             setattr(dossier, name, value)
             changed.append(name)
     dossier.full_clean(exclude=["state"])  # protected FSM field: only transitions set it
+    dossier._history_user = by
     dossier.save()
     if changed:
         dossier_record_change(dossier=dossier, by=by, created=False, changed=changed)
@@ -225,6 +228,7 @@ def document_upload(*, dossier: Dossier, kind: str, file, by, note: str = "") ->
         uploaded_by=by,
     )
     document.full_clean()
+    document._history_user = by
     document.save()
     DossierEvent.objects.create(
         dossier=dossier,
@@ -246,6 +250,7 @@ def document_update(*, document: Document, by, data: dict) -> Document:
     for name, value in data.items():
         setattr(document, name, value)
     document.full_clean()
+    document._history_user = by
     document.save()
     return document
 
@@ -265,6 +270,7 @@ def worker_save(*, by, data: dict, worker: Worker | None = None) -> Worker:
         setattr(worker, name, value)
     _check_may_edit_agency(by, worker.agency_id, "les salariés")
     worker.full_clean()
+    worker._history_user = by
     worker.save()
     logger.info("worker %s saved by %s", worker.pk, by)
     return worker
@@ -282,6 +288,7 @@ def mission_save(*, by, data: dict, mission: Mission | None = None) -> Mission:
         setattr(mission, name, value)
     _check_may_edit_agency(by, mission.worker.agency_id, "les missions")
     mission.full_clean()
+    mission._history_user = by
     mission.save()
     for dossier in Dossier.objects.filter(pk__in={previous_dossier_id, mission.dossier_id}):
         dossier_refresh(dossier)

@@ -35,10 +35,12 @@ from cases.permissions import (
     agency_ids,
     is_administrator,
     may_see_health_data,
+    may_see_nir,
     scope_agencies,
     scope_by_agency,
     scope_dossiers,
 )
+from cases.sensitive import mask_nir
 
 # The first bytes of each accepted file type: a renamed executable is not a PDF.
 FILE_SIGNATURES = {
@@ -51,15 +53,26 @@ FILE_SIGNATURES = {
     "odt": (b"PK\x03\x04",),
 }
 EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 
 class DescribedSerializerMixin:
-    """Give every field a French description: its help text, or else its label."""
+    """Give every field a French description: its help text, or else its label.
+
+    Every writable date also gets the 1900–2100 range: a year 1 or 9999 is a typing error
+    that would otherwise reach the deadline arithmetic.
+    """
 
     def get_fields(self):
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)
         for name, field in fields.items():
+            if (
+                isinstance(field, serializers.DateField)
+                and not field.read_only
+                and not hasattr(self, f"validate_{name}")  # those call _check_date_range
+            ):
+                field.validators.append(_check_date_range)
             if name == "id" and not field.help_text:
                 field.help_text = "Identifiant."
             elif not field.help_text:
@@ -82,6 +95,8 @@ def _user(serializer) -> User | None:
 def _check_date_range(value: dt.date | None) -> dt.date | None:
     if value is not None and value < EARLIEST_DATE:
         raise serializers.ValidationError("Cette date est trop ancienne (avant 1900).")
+    if value is not None and value > LATEST_DATE:
+        raise serializers.ValidationError("Cette date est trop lointaine (après 2100).")
     return value
 
 
@@ -214,6 +229,16 @@ class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
             fields["agency"].read_only = True
         return fields
 
+    def to_representation(self, instance):
+        """The NIR in full on one worker's page for the roles that need it, masked otherwise
+        (and always in lists: a list is for finding someone, not for reading their number)."""
+        data = super().to_representation(instance)
+        user = _user(self)
+        in_list = isinstance(self.parent, serializers.ListSerializer)
+        if "nir" in data and (user is None or in_list or not may_see_nir(user)):
+            data["nir"] = mask_nir(instance.nir)
+        return data
+
     def validate_nir(self, value: str) -> str:
         if not value:
             return ""
@@ -227,10 +252,9 @@ class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         return compact
 
     def validate_birth_date(self, value: dt.date) -> dt.date:
-        _check_date_range(value)
         if value > dt.date.today():
             raise serializers.ValidationError("La date de naissance est dans le futur.")
-        return value
+        return _check_date_range(value)
 
     def validate_job_seeker_since(self, value):
         return _check_date_range(value)

@@ -9,7 +9,7 @@ from rest_framework import filters as drf_filters
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -28,6 +28,10 @@ from cases.api.permissions import IndividualData, ReadIndividualData
 from cases.api.renderers import BinaryRenderer
 from cases.api.schema import FindingSerializer
 from cases.api.transitions import describe_transitions
+from cases.models import SensitiveDataAccess
+from cases.permissions import may_see_nir
+from cases.sensitive import sensitive_read_log
+from config.parsers import SafeJSONParser
 
 ID_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Identifiant."
@@ -83,8 +87,44 @@ class WorkerViewSet(EditableViewSet):
     serializer_class = s.WorkerSerializer
     selector = staticmethod(selectors.worker_list)
     filterset_class = WorkerFilter
-    search_fields = ["last_name", "first_name", "nir"]
     ordering_fields = ["last_name", "first_name", "birth_date", "created", "id"]
+
+    @property
+    def search_fields(self):
+        """Searching by NIR would confirm a number: only the roles that see it may."""
+        if may_see_nir(self.request.user):
+            return ["last_name", "first_name", "nir"]
+        return ["last_name", "first_name"]
+
+    def paginate_queryset(self, queryset):
+        self.shown = super().paginate_queryset(queryset)
+        return self.shown
+
+    def _log_read(self, workers, *, nir: bool) -> None:
+        # The path only: a query string may hold a searched NIR.
+        sensitive_read_log(
+            user=self.request.user,
+            workers=workers,
+            channel=SensitiveDataAccess.Channel.API,
+            where=f"{self.request.method} {self.request.path}",
+            nir=nir,
+            health=True,
+        )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self._log_read(self.shown or [], nir=False)  # lists mask the NIR
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self._log_read([self.get_object()], nir=True)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        self._log_read([self.get_object()], nir=True)
+        return response
 
     def perform_create(self, serializer):
         serializer.instance = services.worker_save(
@@ -341,7 +381,7 @@ class DocumentViewSet(
     conflict_actions = ("create",)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
     def create(self, request, *args, **kwargs):
         upload = s.DocumentUploadSerializer(

@@ -1,3 +1,4 @@
+from cases.models.audit import SensitiveDataAccess
 from cases.models.base import TimeStampedModel
 from cases.models.documents import Document, DocumentRequirement
 from cases.models.dossiers import Dossier, DossierEvent
@@ -16,6 +17,7 @@ __all__ = [
     "DossierEvent",
     "FundingLine",
     "Mission",
+    "SensitiveDataAccess",
     "TimeStampedModel",
     "TrainingProvider",
     "User",

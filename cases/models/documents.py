@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from cases.choices import Dispositif, DocumentKind, DocumentStatus
 from cases.models.base import TimeStampedModel
@@ -65,6 +66,8 @@ class Document(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "pièce du dossier"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from cases.choices import CancellationReason, Dispositif, DossierState
 from cases.models.base import TimeStampedModel
@@ -141,6 +142,8 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
     error_codes = models.JSONField(
         "anomalies bloquantes au dernier contrôle", default=list, blank=True, editable=False
     )
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "dossier"

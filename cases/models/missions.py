@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from cases.models.base import TimeStampedModel
 
@@ -34,6 +35,8 @@ class Mission(TimeStampedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("2000"))],
     )
+
+    history = HistoricalRecords(verbose_name_plural="historique")
 
     class Meta:
         verbose_name = "mission"

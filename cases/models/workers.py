@@ -4,6 +4,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from cases.choices import CertificationLevel, Employment, FitnessStatus, PublicCode
 from cases.models.base import TimeStampedModel
@@ -98,6 +99,21 @@ class Worker(TimeStampedModel):
     )
     other_agencies_hours_declared_on = models.DateField(
         "heures déclarées le", null=True, blank=True
+    )
+    anonymised_on = models.DateField(
+        "anonymisé le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Identité, NIR, date de naissance précise et détails de santé effacés "
+        "(manage.py anonymise_closed).",
+    )
+
+    # Who changed the record and when. The NIR and the health data are left out: the history
+    # must not keep copies of them beyond the record itself (an anonymised worker would
+    # otherwise remain readable in it).
+    history = HistoricalRecords(
+        verbose_name_plural="historique", excluded_fields=["nir", *HEALTH_FIELDS]
     )
 
     class Meta:

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accords', '0003_history'),
-        ('cases', '0004_dossier_rule_set'),
+        ('cases', '0007_worker_anonymised_on'),
     ]
 
     operations = [

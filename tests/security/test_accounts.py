@@ -1,0 +1,159 @@
+"""Promises on accounts: login throttling with a French lockout message, strong passwords,
+sessions that expire, API tokens that can be revoked (and refused for inactive users), and a
+clean `manage.py check --deploy` with production settings."""
+
+import datetime as dt
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from cases.choices import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "un-long-mot-de-passe-solide-2026"
+
+
+@pytest.fixture
+def user(db):
+    user = UserFactory(role=Role.CASE_WORKER, username="camille")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _login(client, password: str):
+    return client.post(
+        reverse("admin:login"),
+        {"username": "camille", "password": password, "next": "/admin/"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+
+def test_logins_are_throttled_with_a_french_message(client, user):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, "mauvais").status_code == 200  # the form again, with its error
+    assert _login(client, "mauvais").status_code == 429  # the limit-th failure locks
+    locked = _login(client, PASSWORD)  # even the right password is refused now
+    assert locked.status_code == 429
+    assert "Trop de tentatives de connexion" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_administrator_unlocks_a_locked_out_login(client, user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "mauvais")
+    admin = UserFactory(role=Role.ADMINISTRATOR, is_superuser=True)
+    client.force_login(admin)
+    client.post(
+        reverse("admin:cases_user_changelist"),
+        {"action": "unlock_logins", "_selected_action": [user.pk]},
+    )
+    client.logout()
+    assert _login(client, PASSWORD).status_code == 302  # logged in, sent on to /admin/
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Court-1", "trop court"),
+        ("123456789012345", "entièrement numérique"),
+        ("q1w2e3r4t5y6", "trop courant"),
+        ("camille12345!", "trop semblable"),
+    ],
+)
+def test_weak_passwords_are_refused_in_french(user, password, reason):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user=user)
+    assert reason in " ".join(refused.value.messages)
+
+
+def test_a_strong_password_is_accepted(user):
+    validate_password(PASSWORD, user=user)
+
+
+def test_sessions_expire(client, user):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    client.force_login(user)
+    assert client.get(reverse("admin:index")).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    page = client.get(reverse("admin:index"))
+    assert page.status_code == 302 and reverse("admin:login") in page["Location"]
+
+
+def _api(token: Token) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_an_administrator_revokes_a_users_api_token(client, user):
+    token = Token.objects.create(user=user)
+    assert _api(token).get("/api/v1/workers/").status_code == 200
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR, is_superuser=True))
+    client.post(
+        reverse("admin:cases_user_changelist"),
+        {"action": "revoke_api_tokens", "_selected_action": [user.pk]},
+    )
+    assert not Token.objects.filter(user=user).exists()
+    refused = _api(token).get("/api/v1/workers/")
+    assert refused.status_code == 401
+    assert "non valide" in refused.json()["detail"]
+
+
+def test_an_inactive_users_token_is_refused(user):
+    token = Token.objects.create(user=user)
+    user.is_active = False
+    user.save()
+    refused = _api(token).get("/api/v1/workers/")
+    assert refused.status_code == 401
+    assert "inactif" in refused.json()["detail"]
+
+
+def _deploy_check(**env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = _deploy_check(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="alternance.example.fr",
+        HTTPS="true",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_https(tmp_path):
+    """The check is not blind: the same settings without HTTPS are reported."""
+    result = _deploy_check(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="alternance.example.fr",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout  # no HSTS

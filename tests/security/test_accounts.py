@@ -123,7 +123,10 @@ def test_an_inactive_users_token_is_refused(user):
 
 
 def _deploy_check(**env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS"}}
+    # A production-like environment: none of the test session's own switches (the browser
+    # tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright's event loop).
+    test_only = {"DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in test_only}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

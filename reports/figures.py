@@ -434,13 +434,13 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
         qs.filter(dispositif__in=OBLIGATION_DISPOSITIFS)
         .exclude(state=S.CANCELLED)
         .annotate(
-            window=FilteredRelation(
+            obligation_deadline=FilteredRelation(
                 "deadlines", condition=Q(deadlines__kind=DeadlineKind.MISSION_OBLIGATION)
             )
         )
-        .filter(window__due__lt=as_of)
+        .filter(obligation_deadline__due__lt=as_of)
         .annotate(
-            window_end=F("window__due"),
+            window_end=F("obligation_deadline__due"),
             required=_required_hours(),
             in_contract=_mission_hours(
                 start__gte=OuterRef("contract_start"), start__lte=OuterRef("contract_end")

@@ -81,39 +81,69 @@ class Writer:
 
     @contextmanager
     def load_settings(self, tables: Sequence[Table] = (), stream=None):
-        """Trade durability for speed while loading (SQLite), and restore everything after.
+        """Trade durability for speed while loading, and restore everything after.
 
-        On SQLite the secondary indexes of `tables` are dropped during the load and rebuilt at
-        the end: one sorted build is several times faster than millions of B-tree inserts.
-        They are rebuilt even when the load is interrupted. Inside a caller's transaction (tests)
-        nothing is changed: SQLite refuses these PRAGMAs there.
+        The secondary indexes of `tables` are dropped during the load and rebuilt at the end:
+        one sorted build is several times faster than millions of B-tree inserts. They are
+        rebuilt even when the load is interrupted. SQLite also gets fast PRAGMAs; PostgreSQL
+        skips the foreign-key triggers when the role may (superuser): the generated rows only
+        reference rows written before them. Inside a caller's transaction (tests) nothing is
+        changed.
         """
-        if self.vendor != "sqlite" or connection.in_atomic_block:
+        if connection.in_atomic_block:
             yield
             return
-        raw = connection.connection
-        saved = {name: raw.execute(f"PRAGMA {name}").fetchone()[0] for name in SQLITE_LOAD_PRAGMAS}
-        for name, value in SQLITE_LOAD_PRAGMAS.items():
-            raw.execute(f"PRAGMA {name} = {value}")
-        indexes = []
-        for table in tables:
-            indexes += raw.execute(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                (table.name,),
-            ).fetchall()
-        for name, _ in indexes:
-            raw.execute(f'DROP INDEX "{name}"')
+        restore = self._sqlite_pragmas() if self.vendor == "sqlite" else self._pg_session()
+        indexes = self._drop_indexes([table.name for table in tables])
         try:
             yield
         finally:
             if stream and indexes:
                 stream.write(f"Reconstruction de {len(indexes)} index…\n")
                 stream.flush()
-            for _, sql in indexes:
-                raw.execute(sql)
-            for name, value in saved.items():
-                raw.execute(f"PRAGMA {name} = {value}")
+            with connection.cursor() as cursor:
+                for sql in indexes:
+                    cursor.execute(sql)
+                for sql in restore:
+                    cursor.execute(sql)
+
+    def _sqlite_pragmas(self) -> list[str]:
+        raw = connection.connection
+        saved = {name: raw.execute(f"PRAGMA {name}").fetchone()[0] for name in SQLITE_LOAD_PRAGMAS}
+        for name, value in SQLITE_LOAD_PRAGMAS.items():
+            raw.execute(f"PRAGMA {name} = {value}")
+        return [f"PRAGMA {name} = {value}" for name, value in saved.items()]
+
+    def _pg_session(self) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if not cursor.fetchone()[0]:
+                return []
+            cursor.execute("SET session_replication_role = replica")
+        return ["SET session_replication_role = DEFAULT"]
+
+    def _drop_indexes(self, tables: list[str]) -> list[str]:
+        """Drop the indexes that back no constraint; return the statements that rebuild them."""
+        if self.vendor == "sqlite":
+            marks = ", ".join("?" * len(tables))
+            found = connection.connection.execute(
+                "SELECT name, sql FROM sqlite_master "
+                f"WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+                tables,
+            ).fetchall()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = current_schema() AND tablename = ANY(%s) "
+                    "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                    [tables],
+                )
+                found = cursor.fetchall()
+        with connection.cursor() as cursor:
+            for name, _ in found:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        return [sql for _, sql in found]
 
     def finish(self) -> None:
         """Move the id sequences past the explicit ids, then gather planner statistics."""

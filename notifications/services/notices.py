@@ -1,6 +1,7 @@
 """Create notices once per person, and say them in French."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from cases.choices import Role
 from cases.models import Dossier, User
@@ -16,6 +17,23 @@ class ManagersByAgency:
 
     def __init__(self):
         self._by_agency: dict[int, list[User]] = {}
+
+    def load(self, agency_ids) -> None:
+        """Read the managers of all these agencies in one query."""
+        missing = set(agency_ids) - set(self._by_agency)
+        if not missing:
+            return
+        for agency_id in missing:
+            self._by_agency[agency_id] = []
+        memberships = (
+            User.agencies.through.objects.filter(
+                agency_id__in=missing, user__role=Role.AGENCY_MANAGER, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user_id")
+        )
+        for membership in memberships:
+            self._by_agency[membership.agency_id].append(membership.user)
 
     def __call__(self, dossier: Dossier) -> list[User]:
         if dossier.agency_id not in self._by_agency:
@@ -57,6 +75,58 @@ def notify(
             created = False
         created_count += created
     return created_count
+
+
+# Columns a notice is inserted with; the others (read_at, emailed_at) start empty.
+INSERT_FIELDS = ("recipient", "dossier", "deadline", "kind", "level", "message", "created")
+# Rows per INSERT statement at most (SQLite allows fewer: its limit on parameters decides).
+INSERT_BATCH = 1000
+
+
+def notices_insert(notices: list[Notification]) -> list[Notification]:
+    """Insert the notices nobody has yet, a few statements for any number; return the new ones.
+
+    Each statement is what ``bulk_create(ignore_conflicts=True)`` sends, ``INSERT … ON CONFLICT
+    DO NOTHING``, plus ``RETURNING``, which bulk_create does not offer with ignore_conflicts:
+    the unique constraints drop a notice another worker inserted first, and RETURNING names
+    exactly the rows this statement inserted, so only those are e-mailed. PostgreSQL and
+    SQLite (3.35 or later) read the statement the same way. Rows go in key order, so two
+    workers inserting the same notices wait for each other in one order and cannot deadlock.
+    """
+    if not notices:
+        return []
+    meta = Notification._meta
+    fields = [meta.get_field(name) for name in INSERT_FIELDS]
+    now = timezone.now()
+    created = meta.get_field("created").get_db_prep_save(now, connection)
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
+    tail = (
+        f" ON CONFLICT DO NOTHING RETURNING {qn(meta.pk.column)}, "
+        f"{qn('deadline_id')}, {qn('dossier_id')}, {qn('kind')}, {qn('recipient_id')}"
+    )
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    ordered = sorted(notices, key=_notice_key)
+    by_key = {_notice_key(n): n for n in ordered}
+    size = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, ordered)))
+    inserted = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), size):
+            chunk = ordered[start : start + size]
+            params = []
+            for n in chunk:
+                params += [n.recipient_id, n.dossier_id, n.deadline_id, n.kind, n.level]
+                params += [n.message, created]
+            cursor.execute(head + ", ".join([row] * len(chunk)) + tail, params)
+            for pk, *key in cursor.fetchall():
+                notice = by_key[(key[0] or 0, key[1] or 0, key[2], key[3])]
+                notice.pk, notice.created = pk, now
+                inserted.append(notice)
+    return inserted
+
+
+def _notice_key(notice: Notification) -> tuple:
+    return (notice.deadline_id or 0, notice.dossier_id or 0, notice.kind, notice.recipient_id)
 
 
 def dossier_label(dossier: Dossier) -> str:

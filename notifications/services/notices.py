@@ -1,5 +1,7 @@
 """Create notices once per person, and say them in French."""
 
+from typing import NamedTuple
+
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -77,13 +79,28 @@ def notify(
     return created_count
 
 
-# Columns a notice is inserted with; the others (read_at, emailed_at) start empty.
-INSERT_FIELDS = ("recipient", "dossier", "deadline", "kind", "level", "message", "created")
-# Rows per INSERT statement at most (SQLite allows fewer: its limit on parameters decides).
+class NewNotice(NamedTuple):
+    """A notice to insert, as plain values (a sweep writes thousands)."""
+
+    recipient_id: int
+    dossier_id: int | None
+    deadline_id: int | None
+    kind: str
+    level: str
+    message: str
+
+
+class Inserted(NamedTuple):
+    pk: int
+    recipient_id: int
+    kind: str
+
+
+# Rows per INSERT statement at most (SQLite allows fewer: Django's limit on parameters).
 INSERT_BATCH = 1000
 
 
-def notices_insert(notices: list[Notification]) -> list[Notification]:
+def notices_insert(notices: list[NewNotice]) -> list[Inserted]:
     """Insert the notices nobody has yet, a few statements for any number; return the new ones.
 
     Each statement is what ``bulk_create(ignore_conflicts=True)`` sends, ``INSERT … ON CONFLICT
@@ -96,37 +113,24 @@ def notices_insert(notices: list[Notification]) -> list[Notification]:
     if not notices:
         return []
     meta = Notification._meta
-    fields = [meta.get_field(name) for name in INSERT_FIELDS]
-    now = timezone.now()
-    created = meta.get_field("created").get_db_prep_save(now, connection)
+    fields = [meta.get_field(name) for name in (*NewNotice._fields, "created")]
+    created = meta.get_field("created").get_db_prep_save(timezone.now(), connection)
     qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
-    tail = (
-        f" ON CONFLICT DO NOTHING RETURNING {qn(meta.pk.column)}, "
-        f"{qn('deadline_id')}, {qn('dossier_id')}, {qn('kind')}, {qn('recipient_id')}"
-    )
+    tail = f" ON CONFLICT DO NOTHING RETURNING {qn(meta.pk.column)}, recipient_id, kind"
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    ordered = sorted(notices, key=_notice_key)
-    by_key = {_notice_key(n): n for n in ordered}
+    ordered = sorted(
+        notices, key=lambda n: (n.deadline_id or 0, n.dossier_id or 0, n.kind, n.recipient_id)
+    )
     size = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, ordered)))
     inserted = []
     with connection.cursor() as cursor:
         for start in range(0, len(ordered), size):
             chunk = ordered[start : start + size]
-            params = []
-            for n in chunk:
-                params += [n.recipient_id, n.dossier_id, n.deadline_id, n.kind, n.level]
-                params += [n.message, created]
+            params = [value for notice in chunk for value in (*notice, created)]
             cursor.execute(head + ", ".join([row] * len(chunk)) + tail, params)
-            for pk, *key in cursor.fetchall():
-                notice = by_key[(key[0] or 0, key[1] or 0, key[2], key[3])]
-                notice.pk, notice.created = pk, now
-                inserted.append(notice)
+            inserted += [Inserted(*returned) for returned in cursor.fetchall()]
     return inserted
-
-
-def _notice_key(notice: Notification) -> tuple:
-    return (notice.deadline_id or 0, notice.dossier_id or 0, notice.kind, notice.recipient_id)
 
 
 def dossier_label(dossier: Dossier) -> str:

@@ -25,28 +25,63 @@ really inserted is e-mailed.
 import datetime as dt
 import logging
 from dataclasses import asdict, dataclass
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases.choices import DossierState, Role
-from cases.models import Dossier, DossierEvent, User
+from cases.models import Dossier, DossierEvent, User, Worker
 from notifications.choices import DeadlineKind, DeadlineStatus, NotificationLevel
 from notifications.models import Deadline, Notification, ReminderOffset
 from notifications.services.emails import notices_email_after_commit
 from notifications.services.notices import (
     ManagersByAgency,
+    NewNotice,
     deadline_message,
     dossier_label,
     notices_insert,
-    responsible_users,
 )
 
 logger = logging.getLogger(__name__)
 
 SILENCE_WORDS = {"accepted": "réputé accepté", "refused": "réputé refusé"}
-RELATED = ("dossier__worker", "dossier__case_worker")
+# How far before its due date a safe date may fall, at most (a long weekend is 4 days).
+SAFE_DATE_LEAD = dt.timedelta(days=31)
+
+
+class DossierRow(NamedTuple):
+    pk: int
+    dispositif: str
+    agency_id: int
+    case_worker_id: int | None
+    case_worker_active: bool | None
+    worker: str
+
+
+class DeadlineRow(NamedTuple):
+    """A deadline at hand, read as plain values: a sweep may read thousands, and model
+    instances of deadlines, dossiers, workers and users would cost it far more than its SQL."""
+
+    pk: int
+    dossier_id: int
+    kind: str
+    label: str
+    due: dt.date
+    safe_date: dt.date
+    source: str
+    silence: str
+    dossier: DossierRow
+
+
+ROW_FIELDS = (
+    *("pk", "dossier_id", "kind", "label", "due", "safe_date", "source", "silence"),
+    *("dossier__dispositif", "dossier__agency_id", "dossier__case_worker_id"),
+    *("dossier__case_worker__is_active", "dossier__worker__last_name"),
+    "dossier__worker__first_name",
+)
 
 
 @dataclass
@@ -83,8 +118,8 @@ def sweep(*, now: dt.datetime | None = None) -> SweepSummary:
     summary = SweepSummary()
     before, overdue = reminder_offsets()
     with transaction.atomic():
-        past_due = list(_claim(Deadline.objects.filter(status=DeadlineStatus.OPEN, due__lt=today)))
-        pending = list(_claim(reminders_pending(today, before))) if before else []
+        past_due = _claim(Deadline.objects.filter(status=DeadlineStatus.OPEN, due__lt=today))
+        pending = _claim(reminders_pending(today, before)) if before else []
         summary.checked = len(past_due) + len(pending)
         managers = ManagersByAgency()
         managers.load({d.dossier.agency_id for d in past_due + pending})
@@ -109,50 +144,84 @@ def sweep(*, now: dt.datetime | None = None) -> SweepSummary:
     return summary
 
 
-def _claim(deadlines: QuerySet) -> QuerySet:
-    """Lock the rows for this sweep; rows another transaction holds are left to the next one."""
-    return deadlines.select_for_update(skip_locked=True, of=("self",)).select_related(*RELATED)
+def _claim(deadlines: QuerySet) -> list[DeadlineRow]:
+    """Lock the rows for this sweep and read them; rows another transaction holds (a step, a
+    sync, another sweep) are left to the next sweep.
+
+    Two reads: first the ids, from the deadline table alone, then their dossiers by id. The
+    database's planner, which cannot know that open deadlines are few among the past ones,
+    would otherwise be tempted to join every dossier.
+    """
+    ids = list(
+        deadlines.select_for_update(skip_locked=True, of=("self",))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    rows = Deadline.objects.filter(pk__in=ids).order_by().values_list(*ROW_FIELDS)
+    claimed = []
+    for *head, dispositif, agency_id, cw_id, cw_active, last_name, first_name in rows:
+        worker = Worker.__str__(SimpleNamespace(last_name=last_name, first_name=first_name))
+        dossier = DossierRow(head[1], dispositif, agency_id, cw_id, cw_active, worker)
+        claimed.append(DeadlineRow(*head, dossier=dossier))
+    return claimed
+
+
+def _responsible(dossier: DossierRow, managers: ManagersByAgency) -> list[int]:
+    """The dossier's case worker; its agency's managers when nobody active is assigned."""
+    if dossier.case_worker_id and dossier.case_worker_active:
+        return [dossier.case_worker_id]
+    return [user.pk for user in managers(dossier)]
 
 
 def reminders_pending(today: dt.date, before: list[ReminderOffset]) -> QuerySet:
     """Open deadlines whose current reminder (or escalation) someone has not received yet.
 
     A deadline's current reminder is the one with the fewest days before the safe date whose
-    day has come; its window is the range of safe dates for which it is the current one.
+    day has come (``current_offset``); the database computes it as ``reminder_kind``.
     """
     ascending = sorted(before, key=lambda o: o.days_before)
-    pending = Q(pk__in=[])
-    lower = None
-    for offset in ascending:
-        upper = today + dt.timedelta(days=offset.days_before)
-        window = (
-            Q(safe_date__lte=upper)
-            if lower is None
-            else Q(safe_date__gt=lower, safe_date__lte=upper)
-        )
-        lacking = _responsible_lack(offset.key)
-        if offset.escalate:
-            lacking |= _managers_lack(f"{offset.key}-escalation")
-        pending |= window & lacking
-        lower = upper
-    return (
-        Deadline.objects.filter(status=DeadlineStatus.OPEN, safe_date__lte=lower, due__gte=today)
-        .exclude(kind=DeadlineKind.AKTO_DECISION)  # AKTO's deadline, not the agency's
-        .filter(pending)
+    limits = [today + dt.timedelta(days=o.days_before) for o in ascending]
+    reminder_kind = Case(
+        *[When(safe_date__lte=d, then=Value(o.key)) for o, d in zip(ascending, limits, strict=True)]
     )
+    kinds = {"reminder_kind": reminder_kind}
+    lacking = _responsible_lack(OuterRef("reminder_kind"))
+    if any(o.escalate for o in ascending):
+        kinds["escalation_kind"] = Case(
+            *[
+                When(safe_date__lte=d, then=Value(f"{o.key}-escalation" if o.escalate else ""))
+                for o, d in zip(ascending, limits, strict=True)
+            ]
+        )
+        lacking |= ~Q(escalation_kind="") & _managers_lack(OuterRef(OuterRef("escalation_kind")))
+    # In the window, the deadlines not yet due: "due >= today" matches every future deadline,
+    # so the read walks the (status, safe_date) index over a few days instead. A safe date is
+    # the last business day on or before its due date (cases.rules.dates), never weeks before:
+    # the lower bound only tells the planner (SQLite keeps no statistics; PostgreSQL's cannot
+    # see that open deadlines are few among past safe dates) how narrow the range is.
+    window = Deadline.objects.filter(
+        status=DeadlineStatus.OPEN,
+        safe_date__gte=today - SAFE_DATE_LEAD,
+        safe_date__lte=limits[-1],
+    ).exclude(due__lt=today)
+    in_window = window.exclude(kind=DeadlineKind.AKTO_DECISION).values("pk")  # AKTO's, not ours
+    return Deadline.objects.filter(pk__in=in_window).alias(**kinds).filter(lacking).order_by()
 
 
-def _responsible_lack(kind: str) -> Q:
+def _responsible_lack(kind) -> Q:
     """The dossier's active case worker, or else one of its agency's managers, lacks `kind`."""
     has_it = Notification.objects.filter(
         deadline=OuterRef("pk"), kind=kind, recipient=OuterRef("dossier__case_worker")
     )
     assigned = Q(dossier__case_worker__is_active=True)
     unassigned = Q(dossier__case_worker__isnull=True) | Q(dossier__case_worker__is_active=False)
-    return (assigned & ~Exists(has_it)) | (unassigned & _managers_lack(kind))
+    return (assigned & ~Exists(has_it)) | (unassigned & _managers_lack(OuterRef(kind)))
 
 
-def _managers_lack(kind: str) -> Q:
+def _managers_lack(kind) -> Q:
+    """One of the agency's active managers lacks `kind` (an expression of the outer query)."""
     has_it = Notification.objects.filter(
         deadline=OuterRef(OuterRef("pk")), kind=kind, recipient=OuterRef("user")
     )
@@ -172,18 +241,11 @@ def _sent(deadline_ids: list[int]) -> set[tuple]:
     )
 
 
-def _notice(deadline: Deadline, recipient: User, kind: str, level: str, message: str):
-    return Notification(
-        recipient=recipient,
-        dossier_id=deadline.dossier_id,
-        deadline=deadline,
-        kind=kind,
-        level=level,
-        message=message,
-    )
+def _notice(deadline: DeadlineRow, recipient_id: int, kind: str, level: str, message: str):
+    return NewNotice(recipient_id, deadline.dossier_id, deadline.pk, kind, level, message)
 
 
-def _reminders(pending, today, before, managers, sent) -> list[Notification]:
+def _reminders(pending, today, before, managers, sent) -> list[NewNotice]:
     notices = []
     for deadline in pending:
         offset = current_offset(deadline, today, before)
@@ -191,19 +253,19 @@ def _reminders(pending, today, before, managers, sent) -> list[Notification]:
             continue
         dossier = deadline.dossier
         message = deadline_message(deadline, offset.label)
-        for user in responsible_users(dossier, managers):
-            if (deadline.pk, offset.key, user.pk) not in sent:
-                notices.append(_notice(deadline, user, offset.key, offset.level, message))
+        for user_id in _responsible(dossier, managers):
+            if (deadline.pk, offset.key, user_id) not in sent:
+                notices.append(_notice(deadline, user_id, offset.key, offset.level, message))
         if offset.escalate:
             kind = f"{offset.key}-escalation"
             message = deadline_message(deadline, f"{offset.label} (pour information)")
             for user in managers(dossier):
                 if (deadline.pk, kind, user.pk) not in sent:
-                    notices.append(_notice(deadline, user, kind, offset.level, message))
+                    notices.append(_notice(deadline, user.pk, kind, offset.level, message))
     return notices
 
 
-def _breach(missed: list[Deadline], now: dt.datetime) -> int:
+def _breach(missed: list[DeadlineRow], now: dt.datetime) -> int:
     """Mark the missed deadlines breached, in one UPDATE (this sweep holds their rows)."""
     if not missed:
         return 0
@@ -212,26 +274,26 @@ def _breach(missed: list[Deadline], now: dt.datetime) -> int:
     ).update(status=DeadlineStatus.BREACHED, breached_at=now, escalation_level=1)
 
 
-def _breach_notices(missed, overdue: ReminderOffset | None, managers, sent) -> list[Notification]:
+def _breach_notices(missed, overdue: ReminderOffset | None, managers, sent) -> list[NewNotice]:
     kind = overdue.key if overdue else "overdue"
     level = overdue.level if overdue else NotificationLevel.URGENT
     label = overdue.label if overdue else "Échéance dépassée"
     notices = []
     for deadline in missed:
         message = deadline_message(deadline, label)
-        for user in responsible_users(deadline.dossier, managers):
-            if (deadline.pk, kind, user.pk) not in sent:
-                notices.append(_notice(deadline, user, kind, level, message))
+        for user_id in _responsible(deadline.dossier, managers):
+            if (deadline.pk, kind, user_id) not in sent:
+                notices.append(_notice(deadline, user_id, kind, level, message))
         message = deadline_message(deadline, "Escalade — échéance dépassée")
         for user in managers(deadline.dossier):
             if (deadline.pk, "escalation", user.pk) not in sent:
                 notices.append(
-                    _notice(deadline, user, "escalation", NotificationLevel.URGENT, message)
+                    _notice(deadline, user.pk, "escalation", NotificationLevel.URGENT, message)
                 )
     return notices
 
 
-def _deem_decisions(silent: list[Deadline], now: dt.datetime, managers) -> tuple[int, list]:
+def _deem_decisions(silent: list[DeadlineRow], now: dt.datetime, managers) -> tuple[int, list]:
     """AKTO did not answer in time: record what its silence means, and tell the case worker.
 
     The dossiers are locked (skipping those a step holds: the next sweep takes them); their
@@ -278,14 +340,10 @@ def _deem_decisions(silent: list[Deadline], now: dt.datetime, managers) -> tuple
             )
         )
         message = f"{dossier_label(dossier).capitalize()} : {text} Enregistrez la suite à donner."
-        for user in responsible_users(dossier, managers):
+        for user_id in _responsible(dossier, managers):
             notices.append(
-                Notification(
-                    recipient=user,
-                    dossier_id=dossier.pk,
-                    kind="deemed_decision",
-                    level=NotificationLevel.URGENT,
-                    message=message,
+                NewNotice(
+                    user_id, dossier.pk, None, "deemed_decision", NotificationLevel.URGENT, message
                 )
             )
     DossierEvent.objects.bulk_create(events)

@@ -245,23 +245,17 @@ def test_an_offset_that_escalates_tells_the_managers_once(cpi, case_worker, mana
 def test_a_notice_inserted_elsewhere_first_is_neither_inserted_nor_reported(cpi, case_worker):
     """What another worker inserted between our read and our write: ON CONFLICT drops ours,
     RETURNING leaves it out, so the sweep neither counts nor e-mails it."""
-    from notifications.services.notices import notices_insert
+    from notifications.services.notices import NewNotice, notices_insert
 
     deposit = Deadline.objects.get(dossier=cpi, kind=DeadlineKind.AKTO_DEPOSIT)
 
     def notice(kind):
-        return Notification(
-            recipient=case_worker,
-            dossier=cpi,
-            deadline=deposit,
-            kind=kind,
-            level="urgent",
-            message=kind,
-        )
+        return NewNotice(case_worker.pk, cpi.pk, deposit.pk, kind, "urgent", kind)
 
     assert len(notices_insert([notice("d0")])) == 1
     inserted = notices_insert([notice("d0"), notice("d-1")])
-    assert [n.kind for n in inserted] == ["d-1"] and inserted[0].pk
+    assert [n.kind for n in inserted] == ["d-1"]
+    assert Notification.objects.get(pk=inserted[0].pk).kind == "d-1"
     assert Notification.objects.filter(deadline=deposit, kind="d0").count() == 1
 
 

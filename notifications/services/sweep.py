@@ -3,10 +3,11 @@
 Set-based, so that its cost follows the deadlines at hand and its number of queries follows
 nothing at all:
 
-- two reads pick the deadlines at hand, through the (status, due) and (status, safe_date)
-  indexes: the open ones past due, and the open ones whose current reminder (or escalation)
-  someone responsible has not received yet — the database answers "not received yet", so a
-  repeated sweep reads no row;
+- two selections pick the deadlines at hand, through the (status, due) and (status,
+  safe_date) indexes: the open ones past due, and the open ones whose current reminder (or
+  escalation) someone responsible has not received yet — the database answers "not received
+  yet", so a repeated sweep reads no row; each locks the ids, then reads them with their
+  dossiers by id;
 - one read gets what those deadlines already sent, one the agency managers concerned;
 - one UPDATE marks the breaches; the AKTO silences take a fixed handful of statements;
 - every new notice goes in through ``notices_insert`` (``INSERT … ON CONFLICT DO NOTHING

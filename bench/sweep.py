@@ -4,8 +4,8 @@
 
 Builds (once per size) a separate SQLite database under var/bench/ — or uses DATABASE_URL —
 with one agency, N workers and N dossiers, each with its deadline spread over two years, a
-few hundred of them due now. Then it times the sweep and counts its queries, next to the
-floor: the same selection asked directly in SQL.
+few hundred of them due now. Then it runs the suite bench/suites/sweep.py on it: the sweep
+(first and repeated), its query count, and its floor in SQL.
 """
 
 import argparse
@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import random
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -102,57 +101,40 @@ def populate(size: int, today: dt.date) -> None:
     print()
 
 
-def measure(label: str, func):
-    from django.db import connection, reset_queries
-
-    connection.force_debug_cursor = True
-    reset_queries()
-    started = time.perf_counter()
-    result = func()
-    elapsed = time.perf_counter() - started
-    queries = len(connection.queries)
-    connection.force_debug_cursor = False
-    print(f"{label:<34} {elapsed * 1000:>10.1f} ms {queries:>8} queries   {result}")
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="2 timed runs instead of 5")
     args = parser.parse_args()
     setup(args.dossiers)
     from django.db import connection
     from django.utils import timezone
 
+    from bench.harness import Bench
+    from bench.suites import sweep as suite
     from notifications.models import Deadline, Notification
-    from notifications.services.sweep import sweep
 
     today = timezone.localdate()
     populate(args.dossiers, today)
+    # This database is the script's own: start from « nothing sent yet » (the suite itself
+    # only takes back what it wrote).
     Notification.objects.all().delete()
-    Deadline.objects.filter(status="breached").update(status="open", breached_at=None)
+    Deadline.objects.filter(status="breached").update(
+        status="open", breached_at=None, escalation_level=0
+    )
     print(
         f"database: {connection.vendor}, dossiers: {args.dossiers}, "
         f"deadlines: {Deadline.objects.count()}"
     )
-
-    def floor():
-        with connection.cursor() as cursor:
-            horizon = today + dt.timedelta(days=3)
-            cursor.execute(
-                "SELECT count(*) FROM notifications_deadline WHERE status = 'open' "
-                "AND (safe_date <= %s OR due < %s)",
-                [horizon, today],
-            )
-            return cursor.fetchone()[0]
-
-    floor_time = measure("floor: due or overdue (SQL count)", floor)
-    first = measure("sweep (first run)", lambda: sweep().as_dict())
-    second = measure("sweep (again: nothing new)", lambda: sweep().as_dict())
-    print(
-        f"ratio first sweep / floor: {first / floor_time:.0f}×; "
-        f"second sweep / floor: {second / floor_time:.0f}×"
-    )
+    bench = Bench(vendor=connection.vendor, size=args.dossiers, today=today, quick=args.quick)
+    for f in suite.run(bench):
+        ratio = f"{f.ratio:.2f}×" if f.ratio is not None else ""
+        floor = f"{f.floor_ms:.1f}" if f.floor_ms is not None else ""
+        verdict = {True: "ok", False: "MISSED", None: ""}[f.ok]
+        print(
+            f"{f.name:<76} {f.ms:>9.1f} ms {f.queries or 0:>5} q  floor {floor:>8} ms "
+            f"{ratio:>7} {f.target:<12} {verdict}\n    {f.note}"
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -170,6 +171,8 @@ EMAIL_BACKEND = os.environ.get(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# For django.core.mail.backends.filebased.EmailBackend (one file per connection).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -198,6 +201,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Three queues, so that a long report or a burst of e-mails never holds up the sweep; a worker
+# started without -Q consumes them all (and the default queue), so nothing is stranded.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("sweeps", "notifications", "reports", "celery")]
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.sweep_deadlines": {"queue": "sweeps"},
+    "notifications.sync_dossier_deadlines": {"queue": "sweeps"},
+    "notifications.recheck_rule_set": {"queue": "sweeps"},
+    "notifications.email_recipient": {"queue": "notifications"},
+    "notifications.send_digests": {"queue": "notifications"},
+    "reports.*": {"queue": "reports"},
+}
 SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "3600"))
 DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 CELERY_BEAT_SCHEDULE = {

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -13,7 +14,7 @@ from django.utils import timezone
 from cases.choices import FINAL_STATES, Role
 from cases.models import User
 from notifications.choices import DeadlineStatus, EmailMode, NotificationLevel
-from notifications.models import Deadline, DigestSent, Notification
+from notifications.models import Deadline, DigestSent, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 DIGEST_ROLES = (Role.CASE_WORKER, Role.AGENCY_MANAGER)
@@ -32,17 +33,40 @@ def _send(user: User, subject: str, template: str, context: dict) -> None:
     message.send()
 
 
-def send_pending_notifications(*, limit: int = 500) -> int:
-    """E-mail the notices not sent yet to people who want each reminder. Safe to run twice."""
-    sent = 0
-    pending = (
-        Notification.objects.filter(
-            emailed_at__isnull=True,
-            recipient__notification_preference__email_mode=EmailMode.EACH,
-        )
-        .exclude(recipient__email="")
-        .values_list("pk", flat=True)[:limit]
+def notices_email_after_commit(notices: list[Notification]) -> None:
+    """Once the transaction commits, queue one e-mail task per person who wants each reminder.
+
+    Called with the notices a sweep really inserted. If the broker is down the enqueue fails
+    quietly (logged): the notices stay unsent and the next sweep's catch-up e-mails them.
+    """
+    from notifications.tasks import email_recipient
+
+    recipients = {notice.recipient_id for notice in notices}
+    if not recipients:
+        return
+    wanting = (
+        NotificationPreference.objects.filter(user_id__in=recipients, email_mode=EmailMode.EACH)
+        .exclude(user__email="")
+        .values_list("user_id", flat=True)
     )
+    for user_id in sorted(wanting):
+        transaction.on_commit(partial(email_recipient.delay, user_id), robust=True)
+
+
+def send_pending_notifications(*, limit: int = 500, recipient_id: int | None = None) -> int:
+    """E-mail the notices not sent yet to people who want each reminder. Safe to run twice.
+
+    Each notice is locked while its e-mail goes (``SKIP LOCKED``: a notice another worker is
+    sending is left to it) and marked sent in the same transaction, so it is e-mailed once.
+    """
+    sent = 0
+    pending = Notification.objects.filter(
+        emailed_at__isnull=True,
+        recipient__notification_preference__email_mode=EmailMode.EACH,
+    ).exclude(recipient__email="")
+    if recipient_id is not None:
+        pending = pending.filter(recipient_id=recipient_id)
+    pending = pending.values_list("pk", flat=True)[:limit]
     for pk in list(pending):
         with transaction.atomic():
             notice = (

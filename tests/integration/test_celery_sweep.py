@@ -32,6 +32,7 @@ pytestmark = [
     ),
 ]
 ROOT = Path(settings.BASE_DIR)
+QUEUES = "sweeps,notifications,reports,celery"
 
 
 def _database_url() -> str:
@@ -87,7 +88,9 @@ def test_worker_and_beat_send_exactly_one_urgent_notice(
             "VAR_DIR": str(tmp_path),
             "DJANGO_SETTINGS_MODULE": "config.settings",
         }
-        worker = _start(["worker", "--pool=solo", "-l", "info"], env, tmp_path / "worker.log")
+        worker = _start(
+            ["worker", "--pool=solo", "-l", "info", "-Q", QUEUES], env, tmp_path / "worker.log"
+        )
         beat = _start(
             ["beat", "-l", "info", "-s", str(tmp_path / "beat-schedule")],
             env,

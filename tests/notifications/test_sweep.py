@@ -161,3 +161,119 @@ def test_a_manager_waives_a_deadline_with_a_reason(cpi, manager, case_worker):
     other_manager = UserFactory(role=Role.AGENCY_MANAGER)
     with pytest.raises(DossierError):
         deadline_waive(deadline_id=deposit.pk, by=other_manager, reason="x")
+
+
+def _due_dossiers(agency, case_worker, count: int) -> None:
+    """`count` deadlines at hand on 6 March, in turn a d0 reminder, a breach and an AKTO
+    silence; one dossier in four has no case worker, so its agency's managers are told."""
+    starts = [MONDAY, dt.date(2026, 2, 23), dt.date(2026, 2, 2)]
+    for i in range(count):
+        extra = {"state": "submitted", "deposit_date": dt.date(2026, 2, 4)} if i % 3 == 2 else {}
+        dossier = DossierFactory(
+            cpi=True,
+            agency=agency,
+            case_worker=case_worker if i % 4 else None,
+            contract_start=starts[i % 3],
+            **extra,
+        )
+        deadlines_sync(dossier, now=at("2026-02-20"))
+
+
+def _sweep_queries(day: str) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        summary = sweep(now=at(day))
+    return len(ctx.captured_queries), summary
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_number_of_queries_does_not_grow_with_the_deadlines_due(
+    agency, case_worker, manager, count, request
+):
+    """Set-based: 5 or 50 deadlines at hand, the same queries (first run and repeated run).
+
+    (Inserts go in statements of up to 1 000 notices, 142 on SQLite — Django's limit on
+    parameters: 50 deadlines stay within one.)"""
+    _due_dossiers(agency, case_worker, count)
+    queries, summary = _sweep_queries("2026-03-06")
+    thirds = [len(range(k, count, 3)) for k in range(3)]
+    assert (summary.breached, summary.deemed_decisions) == (thirds[1], thirds[2])
+    assert summary.reminders_created == thirds[0] + thirds[1]  # d0 and overdue, one each
+    assert summary.escalations == thirds[1]  # each breach, to the one manager
+    again, repeated = _sweep_queries("2026-03-06")
+    assert repeated.reminders_created == repeated.escalations == repeated.breached == 0
+    assert queries <= 16 and again <= 6, (queries, again)
+    cache = request.config.stash.setdefault(QUERY_COUNTS, {})
+    cache[count] = (queries, again)
+    if len(cache) == 2:
+        assert cache[5] == cache[50], cache
+
+
+QUERY_COUNTS = pytest.StashKey[dict]()
+
+
+def test_a_new_case_worker_gets_the_current_reminder_too(cpi, case_worker, agency):
+    sweep(now=at("2026-03-06"))
+    newcomer = UserFactory(role=Role.CASE_WORKER, agencies=[agency])
+    cpi.case_worker = newcomer
+    cpi.save()
+    assert sweep(now=at("2026-03-06", 15)).reminders_created == 1
+    assert reminders(newcomer) == [("d0", "urgent")]
+    assert reminders(case_worker) == [("d0", "urgent")]
+
+
+def test_an_inactive_case_worker_hands_the_reminder_to_the_managers(cpi, case_worker, manager):
+    case_worker.is_active = False
+    case_worker.save()
+    sweep(now=at("2026-03-06"))
+    assert reminders(manager) == [("d0", "urgent")]
+    assert reminders(case_worker) == []
+    assert sweep(now=at("2026-03-06", 15)).reminders_created == 0
+
+
+def test_an_offset_that_escalates_tells_the_managers_once(cpi, case_worker, manager):
+    from notifications.models import ReminderOffset
+
+    ReminderOffset.objects.filter(key="d0").update(escalate=True)
+    first = sweep(now=at("2026-03-06"))
+    assert (first.reminders_created, first.escalations) == (1, 1)
+    notice = Notification.objects.get(recipient=manager, kind="d0-escalation")
+    assert "pour information" in notice.message
+    again = sweep(now=at("2026-03-06", 15))
+    assert (again.reminders_created, again.escalations) == (0, 0)
+
+
+def test_a_notice_inserted_elsewhere_first_is_neither_inserted_nor_reported(cpi, case_worker):
+    """What another worker inserted between our read and our write: ON CONFLICT drops ours,
+    RETURNING leaves it out, so the sweep neither counts nor e-mails it."""
+    from notifications.services.notices import NewNotice, notices_insert
+
+    deposit = Deadline.objects.get(dossier=cpi, kind=DeadlineKind.AKTO_DEPOSIT)
+
+    def notice(kind):
+        return NewNotice(case_worker.pk, cpi.pk, deposit.pk, kind, "urgent", kind)
+
+    assert len(notices_insert([notice("d0")])) == 1
+    inserted = notices_insert([notice("d0"), notice("d-1")])
+    assert [n.kind for n in inserted] == ["d-1"]
+    assert Notification.objects.get(pk=inserted[0].pk).kind == "d-1"
+    assert Notification.objects.filter(deadline=deposit, kind="d0").count() == 1
+
+
+def test_e_mails_are_queued_per_person_after_the_commit(
+    cpi, case_worker, manager, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from notifications.choices import EmailMode
+    from notifications.models import NotificationPreference
+
+    NotificationPreference.objects.create(user=case_worker, email_mode=EmailMode.EACH)
+    with mock.patch("notifications.tasks.email_recipient.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            sweep(now=at("2026-03-08"))  # overdue to the case worker, escalation to the manager
+            assert not delay.called  # nothing leaves before the commit
+        assert len(callbacks) == 1  # the manager takes the daily digest only
+        delay.assert_called_once_with(case_worker.pk)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            sweep(now=at("2026-03-09"))
+        assert callbacks == []

@@ -12,7 +12,6 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    DurationField,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -25,8 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
-from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.db.models.functions import Coalesce
 
 from accords.models import Certification, CertificationListEntry, FundingRate, RuleSet
 from accords.models.rules import FundingProgramme
@@ -38,6 +36,7 @@ from cases.choices import (
 )
 from cases.models import Dossier, FundingLine, Mission
 from notifications.choices import DeadlineKind
+from reports.dates import DaysBetween, YearMonth, aged, more_than
 from reports.periods import Period
 from reports.scope import Scope
 from reports.tables import HOURS, MONEY, RATE, TEXT, col, ratio, table
@@ -79,28 +78,6 @@ def cohort(period: Period, scope: Scope, dispositif: str | None = None) -> Query
     if dispositif:
         qs = qs.filter(dispositif=dispositif)
     return qs
-
-
-def month_day(path: str):
-    return ExtractMonth(path) * 100 + ExtractDay(path)
-
-
-def whole_years(earlier: str, later: str, *, anniversary_counts: bool = True):
-    """Whole years from the date at `earlier` to the date at `later` (DOMAIN.md §7, « Age »).
-
-    With `anniversary_counts=False` the anniversary day itself is not yet a full year, which
-    reads « more than N years » (long-term job seekers: registered for more than one year).
-    """
-    before = LessThan if anniversary_counts else LessThanOrEqual
-    return ExpressionWrapper(
-        ExtractYear(later)
-        - ExtractYear(earlier)
-        - Case(
-            When(before(month_day(later), month_day(earlier)), then=Value(1)),
-            default=Value(0),
-        ),
-        output_field=IntegerField(),
-    )
 
 
 def _dispositifs(dispositif: str | None) -> list[str]:
@@ -190,11 +167,8 @@ def dossiers_by_state(qs: QuerySet, dispositif=None) -> dict:
 
 
 def dossiers_by_month(qs: QuerySet, dispositif=None) -> dict:
-    counts = _pivot(qs.annotate(month=TruncMonth("contract_start")), "month", dispositif)
-    rows = [
-        _pivot_row("month", month.strftime("%Y-%m"), counts[month], dispositif)
-        for month in sorted(counts)
-    ]
+    counts = _pivot(qs.annotate(month=YearMonth("contract_start")), "month", dispositif)
+    rows = [_pivot_row("month", month, counts[month], dispositif) for month in sorted(counts)]
     return table(
         "dossiers_mois",
         "Dossiers par mois de début du contrat",
@@ -376,15 +350,15 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
 
 
 def deposit_delays(qs: QuerySet, dispositif=None) -> dict:
-    delay = ExpressionWrapper(F("deposit_date") - F("contract_start"), output_field=DurationField())
+    delay = DaysBetween("contract_start", "deposit_date")
     annotated = qs.filter(deposit_date__isnull=False).annotate(delay=delay)
     aggregates = {}
     for key, _, low, high in DELAY_BUCKETS:
         condition = Q()
         if low is not None:
-            condition &= Q(delay__gte=dt.timedelta(days=low))
+            condition &= Q(delay__gte=low)
         if high is not None:
-            condition &= Q(delay__lte=dt.timedelta(days=high))
+            condition &= Q(delay__lte=high)
         aggregates[key] = Count("pk", filter=condition)
     counts = annotated.aggregate(**aggregates)
     rows = [{"delay": label, "dossiers": counts[key]} for key, label, _, _ in DELAY_BUCKETS]
@@ -512,17 +486,13 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
 
 
 def publics(qs: QuerySet, dispositif=None) -> dict:
-    annotated = qs.exclude(state=S.CANCELLED).annotate(
-        age=whole_years("worker__birth_date", "contract_start"),
-        seeker_years=whole_years(
-            "worker__job_seeker_since", "contract_start", anniversary_counts=False
-        ),
-    )
+    active = qs.exclude(state=S.CANCELLED)
+    birth, start = "worker__birth_date", "contract_start"
     people = "worker"
     criteria = [
-        ("age_16_25", "Âgés de 16 à 25 ans au début du contrat", Q(age__lte=25)),
-        ("age_26_44", "Âgés de 26 à 44 ans", Q(age__gte=26, age__lte=44)),
-        ("age_45", "Âgés de 45 ans et plus", Q(age__gte=45)),
+        ("age_16_25", "Âgés de 16 à 25 ans au début du contrat", aged(birth, start, high=25)),
+        ("age_26_44", "Âgés de 26 à 44 ans", aged(birth, start, 26, 44)),
+        ("age_45", "Âgés de 45 ans et plus", aged(birth, start, low=45)),
         ("rsa", "Bénéficiaires du RSA", Q(worker__rsa=True)),
         ("ass", "Bénéficiaires de l'ASS", Q(worker__ass=True)),
         ("aah", "Bénéficiaires de l'AAH", Q(worker__aah=True)),
@@ -534,12 +504,12 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
         (
             "long_term",
             "Demandeurs d'emploi de longue durée (> 1 an)",
-            Q(worker__job_seeker_since__isnull=False, seeker_years__gte=1),
+            more_than("worker__job_seeker_since", start, 1),
         ),
         ("mission_locale", "Suivis par une mission locale", Q(worker__mission_locale=True)),
         ("at_mp", "AT/MP survenu en mission (total, donnée de santé)", Q(worker__at_mp=True)),
     ]
-    counts = annotated.aggregate(
+    counts = active.aggregate(
         total=Count(people, distinct=True),
         **{key: Count(people, distinct=True, filter=cond) for key, _, cond in criteria},
     )

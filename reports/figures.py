@@ -9,13 +9,11 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -183,14 +181,21 @@ def dossiers_by_month(qs: QuerySet, dispositif=None) -> dict:
 # Hours and funds
 
 
-def _rate_subquery():
-    """The standard hourly forfait in force on the contract start (FundingRate, dated)."""
-    rates = FundingRate.objects.filter(
-        dispositif=OuterRef("dispositif"),
-        programme=FundingProgramme.STANDARD,
-        valid_from__lte=OuterRef("contract_start"),
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("contract_start")))
-    return Subquery(rates.order_by("-valid_from").values("hourly_rate")[:1], output_field=DEC)
+def _rate_in_force():
+    """The standard hourly forfait in force on the contract start (FundingRate, dated).
+
+    A CASE over the few rate rows rather than a subquery per dossier: the latest `valid_from`
+    that covers the start wins, as `FundingRate.objects.in_force_on` reads it.
+    """
+    whens = []
+    for rate in FundingRate.objects.filter(programme=FundingProgramme.STANDARD).order_by(
+        "-valid_from", "-pk"
+    ):
+        in_force = Q(dispositif=rate.dispositif, contract_start__gte=rate.valid_from)
+        if rate.valid_to:
+            in_force &= Q(contract_start__lte=rate.valid_to)
+        whens.append(When(in_force, then=Value(rate.hourly_rate)))
+    return Case(*whens, default=Value(None), output_field=DEC) if whens else Value(None, DEC)
 
 
 def _ledger_sums(qs: QuerySet) -> dict:
@@ -206,8 +211,7 @@ def _ledger_sums(qs: QuerySet) -> dict:
 
 
 def hours_and_funds(qs: QuerySet, dispositif=None) -> dict:
-    rate = _rate_subquery()
-    found = _hours_rows(qs, rate)
+    found = _hours_rows(qs, _rate_in_force())
     ledger = _ledger_sums(qs)
     rows = []
     for d in _dispositifs(dispositif):
@@ -530,14 +534,31 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
 # Certifications
 
 
-def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
-    rows = [
-        {"code": row["certification_code"], "title": row["title"] or "", "dossiers": row["n"]}
-        for row in qs.exclude(certification_code="")
+def _by_code(qs: QuerySet) -> dict[str, int]:
+    """Dossiers per certification code (one GROUP BY; the codes are looked up afterwards, once
+    per code rather than once per dossier)."""
+    return dict(
+        qs.exclude(certification_code="")
         .values("certification_code")
-        .annotate(n=Count("pk"), title=Subquery(_certification_title()))
-        .order_by("-n", "certification_code")[:limit]
-    ]
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("certification_code", "n")
+    )
+
+
+def _certifications_of(qs: QuerySet) -> QuerySet:
+    return Certification.objects.filter(code__in=qs.values("certification_code"))
+
+
+def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
+    counts = _by_code(qs)
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    titles = dict(
+        Certification.objects.filter(code__in=[code for code, _ in top])
+        .order_by("code", "pk")
+        .values_list("code", "title")
+    )
+    rows = [{"code": code, "title": titles.get(code) or "", "dossiers": n} for code, n in top]
     return table(
         "certifications_top",
         "Certifications les plus visées",
@@ -552,25 +573,19 @@ def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
     )
 
 
-def _certification_title():
-    return Certification.objects.filter(code=OuterRef("certification_code")).values("title")[:1]
-
-
 def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
-    sector = Subquery(
-        CertificationListEntry.objects.filter(certification__code=OuterRef("certification_code"))
-        .order_by("order")
-        .values("sector")[:1],
-        output_field=CharField(),
-    )
-    data = (
-        qs.exclude(certification_code="")
-        .annotate(sector=Coalesce(sector, Value("Hors liste Pro-A")))
-        .values("sector")
-        .annotate(n=Count("pk"))
-        .order_by("sector")
-    )
-    rows = [{"sector": row["sector"], "dossiers": row["n"]} for row in data]
+    sectors: dict[str, str] = {}
+    for code, sector in (
+        CertificationListEntry.objects.filter(certification__in=_certifications_of(qs))
+        .order_by("-order", "-pk")
+        .values_list("certification__code", "sector")
+    ):
+        sectors[code] = sector  # the lowest `order` comes last and wins
+    totals: dict[str, int] = {}
+    for code, n in _by_code(qs).items():
+        sector = sectors.get(code, "Hors liste Pro-A")
+        totals[sector] = totals.get(sector, 0) + n
+    rows = [{"sector": sector, "dossiers": totals[sector]} for sector in sorted(totals)]
     return table(
         "certifications_secteur",
         "Certifications par secteur de la liste Pro-A",
@@ -584,26 +599,20 @@ def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
 
 
 def certifications_by_level(qs: QuerySet, dispositif=None) -> dict:
-    level = Subquery(
-        Certification.objects.filter(code=OuterRef("certification_code")).values("level")[:1],
-        output_field=IntegerField(),
-    )
-    data = (
-        qs.exclude(certification_code="")
-        .annotate(level=level)
-        .values("level")
-        .annotate(n=Count("pk"))
-        .order_by("level")
-    )
+    levels = dict(_certifications_of(qs).values_list("code", "level"))
+    totals: dict[int | None, int] = {}
+    for code, n in _by_code(qs).items():
+        level = levels.get(code)
+        totals[level] = totals.get(level, 0) + n
     labels = dict(CertificationLevel.choices)
     rows = [
         {
-            "level": str(labels.get(row["level"], "Niveau non renseigné"))
-            if row["level"] is not None
+            "level": str(labels.get(level, "Niveau non renseigné"))
+            if level is not None
             else "Niveau non renseigné",
-            "dossiers": row["n"],
+            "dossiers": totals[level],
         }
-        for row in data
+        for level in sorted(totals, key=lambda level: (level is None, level or 0))
     ]
     return table(
         "certifications_niveau",

@@ -550,8 +550,8 @@ def _certifications_of(qs: QuerySet) -> QuerySet:
     return Certification.objects.filter(code__in=qs.values("certification_code"))
 
 
-def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
-    counts = _by_code(qs)
+def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10, *, counts=None) -> dict:
+    counts = _by_code(qs) if counts is None else counts
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
     titles = dict(
         Certification.objects.filter(code__in=[code for code, _ in top])
@@ -573,7 +573,7 @@ def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
     )
 
 
-def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
+def certifications_by_sector(qs: QuerySet, dispositif=None, *, counts=None) -> dict:
     sectors: dict[str, str] = {}
     for code, sector in (
         CertificationListEntry.objects.filter(certification__in=_certifications_of(qs))
@@ -582,7 +582,7 @@ def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
     ):
         sectors[code] = sector  # the lowest `order` comes last and wins
     totals: dict[str, int] = {}
-    for code, n in _by_code(qs).items():
+    for code, n in (_by_code(qs) if counts is None else counts).items():
         sector = sectors.get(code, "Hors liste Pro-A")
         totals[sector] = totals.get(sector, 0) + n
     rows = [{"sector": sector, "dossiers": totals[sector]} for sector in sorted(totals)]
@@ -598,10 +598,10 @@ def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
     )
 
 
-def certifications_by_level(qs: QuerySet, dispositif=None) -> dict:
+def certifications_by_level(qs: QuerySet, dispositif=None, *, counts=None) -> dict:
     levels = dict(_certifications_of(qs).values_list("code", "level"))
     totals: dict[int | None, int] = {}
-    for code, n in _by_code(qs).items():
+    for code, n in (_by_code(qs) if counts is None else counts).items():
         level = levels.get(code)
         totals[level] = totals.get(level, 0) + n
     labels = dict(CertificationLevel.choices)
@@ -684,6 +684,7 @@ def pro_a_forfait(qs: QuerySet, dispositif=None, *, on: dt.date) -> dict:
 
 def cpne_tables(period: Period, scope: Scope, dispositif=None, *, as_of: dt.date) -> list[dict]:
     qs = cohort(period, scope, dispositif)
+    codes = _by_code(qs)  # shared by the three certification tables
     return [
         dossiers_by_dispositif(qs, dispositif),
         dossiers_by_state(qs, dispositif),
@@ -693,8 +694,8 @@ def cpne_tables(period: Period, scope: Scope, dispositif=None, *, as_of: dt.date
         deposit_delays(qs, dispositif),
         mission_obligations(qs, dispositif, as_of=as_of),
         publics(qs, dispositif),
-        certifications_top(qs, dispositif),
-        certifications_by_sector(qs, dispositif),
-        certifications_by_level(qs, dispositif),
+        certifications_top(qs, dispositif, counts=codes),
+        certifications_by_sector(qs, dispositif, counts=codes),
+        certifications_by_level(qs, dispositif, counts=codes),
         pro_a_forfait(qs, dispositif, on=min(period.end, as_of)),
     ]

@@ -32,7 +32,7 @@ from cases.choices import (
     DossierState,
     FundingLineKind,
 )
-from cases.models import Dossier, FundingLine, Mission
+from cases.models import Dossier, Mission
 from notifications.choices import DeadlineKind
 from reports.dates import DaysBetween, YearMonth, aged, more_than
 from reports.periods import Period
@@ -199,14 +199,21 @@ def _rate_in_force():
 
 
 def _ledger_sums(qs: QuerySet) -> dict:
-    lines = FundingLine.objects.filter(dossier__in=qs.values("pk"))
+    """Funds reserved, claimed and paid per dispositif: the cohort joined to its ledger lines."""
+    lines = "funding_lines"
     return {
-        row["dossier__dispositif"]: row
-        for row in lines.values("dossier__dispositif").annotate(
-            reserved=Sum("amount", filter=Q(kind=FundingLineKind.RESERVED)),
-            claimed=Sum("amount", filter=Q(kind=FundingLineKind.CLAIMED)),
-            paid=Sum("amount", filter=Q(kind=FundingLineKind.PAID)),
+        row["dispositif"]: row
+        for row in qs.values("dispositif")
+        .annotate(
+            reserved=Sum(
+                f"{lines}__amount", filter=Q(**{f"{lines}__kind": FundingLineKind.RESERVED})
+            ),
+            claimed=Sum(
+                f"{lines}__amount", filter=Q(**{f"{lines}__kind": FundingLineKind.CLAIMED})
+            ),
+            paid=Sum(f"{lines}__amount", filter=Q(**{f"{lines}__kind": FundingLineKind.PAID})),
         )
+        .order_by()
     }
 
 

@@ -60,3 +60,10 @@ bench-report: install
 ## bench-admin-list: time the admin's dossier list over 100 000 dossiers (figures, not a test)
 bench-admin-list: install
 	$(VENV_PY) bench/admin_list.py --dossiers $${DOSSIERS:-100000}
+
+## bench: every benchmark suite at 10 000, 100 000 and 1 000 000 dossiers on SQLite and
+##        PostgreSQL, printed as one table beside the SQL floors (bench/run.py; figures, not
+##        tests). BENCH_ARGS="--sizes 10000 --databases sqlite" for a shorter run; the API
+##        suite needs wrk (apt-get install wrk).
+bench: install
+	$(VENV_PY) -m bench.run $(BENCH_ARGS)

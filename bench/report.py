@@ -5,7 +5,9 @@
 Builds (once per size) a separate SQLite database under var/bench/ — or uses DATABASE_URL —
 with four agencies in two regions, N workers, N dossiers of every dispositif spread over
 2025–2026 (a deposit deadline, a mission window, a funding line and a mission each), then
-times the CPNE report of 2026 (JSON, then the XLSX and the PDF) and counts its queries.
+runs the reports benchmark suite (bench/suites/reports.py) as on 1 January 2027: the CPNE report
+of 2026 (JSON, then the XLSX and the PDF) and the Mission jeunes table of 2026-H2, each beside
+its SQL floor.
 """
 
 import argparse
@@ -13,7 +15,6 @@ import datetime as dt
 import os
 import random
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,43 +130,36 @@ def populate(size: int) -> None:
     print()
 
 
-def measure(label: str, func):
-    from django.db import connection, reset_queries
-
-    connection.force_debug_cursor = True
-    reset_queries()
-    started = time.perf_counter()
-    result = func()
-    elapsed = time.perf_counter() - started
-    queries = len(connection.queries)
-    connection.force_debug_cursor = False
-    print(f"{label:<34} {elapsed * 1000:>10.1f} ms {queries:>8} queries")
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="2 runs instead of 5")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=dt.date(2027, 1, 1),
+        help="measure as on this day: the report of the year before, the half-year before",
+    )
     args = parser.parse_args()
     setup(args.dossiers)
     from django.db import connection
 
+    from bench.harness import Bench
+    from bench.suites import reports
     from cases.models import Dossier
-    from reports import exports, pdf, services
-    from reports.periods import half, year
-    from reports.scope import Scope
 
     populate(args.dossiers)
-    print(f"database: {connection.vendor}, dossiers: {Dossier.objects.count()}")
-    as_of = dt.date(2027, 1, 1)
-    report = measure(
-        "CPNE report 2026 (JSON)", lambda: services.cpne_report(year(2026), Scope(), as_of=as_of)
-    )
-    measure("  + XLSX workbook", lambda: exports.workbook_bytes(report))
-    measure("  + PDF with charts", lambda: pdf.report_pdf(report))
-    measure(
-        "Mission jeunes 2026-H1", lambda: services.mission_jeunes_report(half(2026, 1), Scope())
-    )
+    size = Dossier.objects.count()
+    print(f"database: {connection.vendor}, dossiers: {size}")
+    # The data covers 2025–2026: by default measured as on 1 January 2027 (2026, 2026-H2).
+    bench = Bench(vendor=connection.vendor, size=size, today=args.today, quick=args.quick)
+    for figure in reports.run(bench):
+        floor = f"{figure.floor_ms:>9.1f} ms" if figure.floor_ms is not None else " " * 12
+        ratio = f"{figure.ratio:>5.2f}×" if figure.ratio is not None else " " * 6
+        print(
+            f"{figure.name:<52} {figure.ms:>9.1f} ms {figure.queries or 0:>4} q  "
+            f"floor {floor} {ratio}  {figure.note}"
+        )
 
 
 if __name__ == "__main__":

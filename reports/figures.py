@@ -9,14 +9,11 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DecimalField,
-    DurationField,
     ExpressionWrapper,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -25,8 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
-from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.db.models.functions import Coalesce
 
 from accords.models import Certification, CertificationListEntry, FundingRate, RuleSet
 from accords.models.rules import FundingProgramme
@@ -36,8 +32,9 @@ from cases.choices import (
     DossierState,
     FundingLineKind,
 )
-from cases.models import Dossier, FundingLine, Mission
+from cases.models import Dossier, Mission
 from notifications.choices import DeadlineKind
+from reports.dates import DaysBetween, YearMonth, aged, more_than
 from reports.periods import Period
 from reports.scope import Scope
 from reports.tables import HOURS, MONEY, RATE, TEXT, col, ratio, table
@@ -79,28 +76,6 @@ def cohort(period: Period, scope: Scope, dispositif: str | None = None) -> Query
     if dispositif:
         qs = qs.filter(dispositif=dispositif)
     return qs
-
-
-def month_day(path: str):
-    return ExtractMonth(path) * 100 + ExtractDay(path)
-
-
-def whole_years(earlier: str, later: str, *, anniversary_counts: bool = True):
-    """Whole years from the date at `earlier` to the date at `later` (DOMAIN.md §7, « Age »).
-
-    With `anniversary_counts=False` the anniversary day itself is not yet a full year, which
-    reads « more than N years » (long-term job seekers: registered for more than one year).
-    """
-    before = LessThan if anniversary_counts else LessThanOrEqual
-    return ExpressionWrapper(
-        ExtractYear(later)
-        - ExtractYear(earlier)
-        - Case(
-            When(before(month_day(later), month_day(earlier)), then=Value(1)),
-            default=Value(0),
-        ),
-        output_field=IntegerField(),
-    )
 
 
 def _dispositifs(dispositif: str | None) -> list[str]:
@@ -190,11 +165,8 @@ def dossiers_by_state(qs: QuerySet, dispositif=None) -> dict:
 
 
 def dossiers_by_month(qs: QuerySet, dispositif=None) -> dict:
-    counts = _pivot(qs.annotate(month=TruncMonth("contract_start")), "month", dispositif)
-    rows = [
-        _pivot_row("month", month.strftime("%Y-%m"), counts[month], dispositif)
-        for month in sorted(counts)
-    ]
+    counts = _pivot(qs.annotate(month=YearMonth("contract_start")), "month", dispositif)
+    rows = [_pivot_row("month", month, counts[month], dispositif) for month in sorted(counts)]
     return table(
         "dossiers_mois",
         "Dossiers par mois de début du contrat",
@@ -209,31 +181,44 @@ def dossiers_by_month(qs: QuerySet, dispositif=None) -> dict:
 # Hours and funds
 
 
-def _rate_subquery():
-    """The standard hourly forfait in force on the contract start (FundingRate, dated)."""
-    rates = FundingRate.objects.filter(
-        dispositif=OuterRef("dispositif"),
-        programme=FundingProgramme.STANDARD,
-        valid_from__lte=OuterRef("contract_start"),
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("contract_start")))
-    return Subquery(rates.order_by("-valid_from").values("hourly_rate")[:1], output_field=DEC)
+def _rate_in_force():
+    """The standard hourly forfait in force on the contract start (FundingRate, dated).
+
+    A CASE over the few rate rows rather than a subquery per dossier: the latest `valid_from`
+    that covers the start wins, as `FundingRate.objects.in_force_on` reads it.
+    """
+    whens = []
+    for rate in FundingRate.objects.filter(programme=FundingProgramme.STANDARD).order_by(
+        "-valid_from", "-pk"
+    ):
+        in_force = Q(dispositif=rate.dispositif, contract_start__gte=rate.valid_from)
+        if rate.valid_to:
+            in_force &= Q(contract_start__lte=rate.valid_to)
+        whens.append(When(in_force, then=Value(rate.hourly_rate)))
+    return Case(*whens, default=Value(None), output_field=DEC) if whens else Value(None, DEC)
 
 
 def _ledger_sums(qs: QuerySet) -> dict:
-    lines = FundingLine.objects.filter(dossier__in=qs.values("pk"))
+    """Funds reserved, claimed and paid per dispositif: the cohort joined to its ledger lines."""
+    lines = "funding_lines"
     return {
-        row["dossier__dispositif"]: row
-        for row in lines.values("dossier__dispositif").annotate(
-            reserved=Sum("amount", filter=Q(kind=FundingLineKind.RESERVED)),
-            claimed=Sum("amount", filter=Q(kind=FundingLineKind.CLAIMED)),
-            paid=Sum("amount", filter=Q(kind=FundingLineKind.PAID)),
+        row["dispositif"]: row
+        for row in qs.values("dispositif")
+        .annotate(
+            reserved=Sum(
+                f"{lines}__amount", filter=Q(**{f"{lines}__kind": FundingLineKind.RESERVED})
+            ),
+            claimed=Sum(
+                f"{lines}__amount", filter=Q(**{f"{lines}__kind": FundingLineKind.CLAIMED})
+            ),
+            paid=Sum(f"{lines}__amount", filter=Q(**{f"{lines}__kind": FundingLineKind.PAID})),
         )
+        .order_by()
     }
 
 
 def hours_and_funds(qs: QuerySet, dispositif=None) -> dict:
-    rate = _rate_subquery()
-    found = _hours_rows(qs, rate)
+    found = _hours_rows(qs, _rate_in_force())
     ledger = _ledger_sums(qs)
     rows = []
     for d in _dispositifs(dispositif):
@@ -376,15 +361,15 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
 
 
 def deposit_delays(qs: QuerySet, dispositif=None) -> dict:
-    delay = ExpressionWrapper(F("deposit_date") - F("contract_start"), output_field=DurationField())
+    delay = DaysBetween("contract_start", "deposit_date")
     annotated = qs.filter(deposit_date__isnull=False).annotate(delay=delay)
     aggregates = {}
     for key, _, low, high in DELAY_BUCKETS:
         condition = Q()
         if low is not None:
-            condition &= Q(delay__gte=dt.timedelta(days=low))
+            condition &= Q(delay__gte=low)
         if high is not None:
-            condition &= Q(delay__lte=dt.timedelta(days=high))
+            condition &= Q(delay__lte=high)
         aggregates[key] = Count("pk", filter=condition)
     counts = annotated.aggregate(**aggregates)
     rows = [{"delay": label, "dossiers": counts[key]} for key, label, _, _ in DELAY_BUCKETS]
@@ -512,17 +497,13 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
 
 
 def publics(qs: QuerySet, dispositif=None) -> dict:
-    annotated = qs.exclude(state=S.CANCELLED).annotate(
-        age=whole_years("worker__birth_date", "contract_start"),
-        seeker_years=whole_years(
-            "worker__job_seeker_since", "contract_start", anniversary_counts=False
-        ),
-    )
+    active = qs.exclude(state=S.CANCELLED)
+    birth, start = "worker__birth_date", "contract_start"
     people = "worker"
     criteria = [
-        ("age_16_25", "Âgés de 16 à 25 ans au début du contrat", Q(age__lte=25)),
-        ("age_26_44", "Âgés de 26 à 44 ans", Q(age__gte=26, age__lte=44)),
-        ("age_45", "Âgés de 45 ans et plus", Q(age__gte=45)),
+        ("age_16_25", "Âgés de 16 à 25 ans au début du contrat", aged(birth, start, high=25)),
+        ("age_26_44", "Âgés de 26 à 44 ans", aged(birth, start, 26, 44)),
+        ("age_45", "Âgés de 45 ans et plus", aged(birth, start, low=45)),
         ("rsa", "Bénéficiaires du RSA", Q(worker__rsa=True)),
         ("ass", "Bénéficiaires de l'ASS", Q(worker__ass=True)),
         ("aah", "Bénéficiaires de l'AAH", Q(worker__aah=True)),
@@ -534,12 +515,12 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
         (
             "long_term",
             "Demandeurs d'emploi de longue durée (> 1 an)",
-            Q(worker__job_seeker_since__isnull=False, seeker_years__gte=1),
+            more_than("worker__job_seeker_since", start, 1),
         ),
         ("mission_locale", "Suivis par une mission locale", Q(worker__mission_locale=True)),
         ("at_mp", "AT/MP survenu en mission (total, donnée de santé)", Q(worker__at_mp=True)),
     ]
-    counts = annotated.aggregate(
+    counts = active.aggregate(
         total=Count(people, distinct=True),
         **{key: Count(people, distinct=True, filter=cond) for key, _, cond in criteria},
     )
@@ -560,14 +541,31 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
 # Certifications
 
 
-def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
-    rows = [
-        {"code": row["certification_code"], "title": row["title"] or "", "dossiers": row["n"]}
-        for row in qs.exclude(certification_code="")
+def _by_code(qs: QuerySet) -> dict[str, int]:
+    """Dossiers per certification code (one GROUP BY; the codes are looked up afterwards, once
+    per code rather than once per dossier)."""
+    return dict(
+        qs.exclude(certification_code="")
         .values("certification_code")
-        .annotate(n=Count("pk"), title=Subquery(_certification_title()))
-        .order_by("-n", "certification_code")[:limit]
-    ]
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("certification_code", "n")
+    )
+
+
+def _certifications_of(qs: QuerySet) -> QuerySet:
+    return Certification.objects.filter(code__in=qs.values("certification_code"))
+
+
+def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10, *, counts=None) -> dict:
+    counts = _by_code(qs) if counts is None else counts
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    titles = dict(
+        Certification.objects.filter(code__in=[code for code, _ in top])
+        .order_by("code", "pk")
+        .values_list("code", "title")
+    )
+    rows = [{"code": code, "title": titles.get(code) or "", "dossiers": n} for code, n in top]
     return table(
         "certifications_top",
         "Certifications les plus visées",
@@ -582,25 +580,19 @@ def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10) -> dict:
     )
 
 
-def _certification_title():
-    return Certification.objects.filter(code=OuterRef("certification_code")).values("title")[:1]
-
-
-def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
-    sector = Subquery(
-        CertificationListEntry.objects.filter(certification__code=OuterRef("certification_code"))
-        .order_by("order")
-        .values("sector")[:1],
-        output_field=CharField(),
-    )
-    data = (
-        qs.exclude(certification_code="")
-        .annotate(sector=Coalesce(sector, Value("Hors liste Pro-A")))
-        .values("sector")
-        .annotate(n=Count("pk"))
-        .order_by("sector")
-    )
-    rows = [{"sector": row["sector"], "dossiers": row["n"]} for row in data]
+def certifications_by_sector(qs: QuerySet, dispositif=None, *, counts=None) -> dict:
+    sectors: dict[str, str] = {}
+    for code, sector in (
+        CertificationListEntry.objects.filter(certification__in=_certifications_of(qs))
+        .order_by("-order", "-pk")
+        .values_list("certification__code", "sector")
+    ):
+        sectors[code] = sector  # the lowest `order` comes last and wins
+    totals: dict[str, int] = {}
+    for code, n in (_by_code(qs) if counts is None else counts).items():
+        sector = sectors.get(code, "Hors liste Pro-A")
+        totals[sector] = totals.get(sector, 0) + n
+    rows = [{"sector": sector, "dossiers": totals[sector]} for sector in sorted(totals)]
     return table(
         "certifications_secteur",
         "Certifications par secteur de la liste Pro-A",
@@ -613,27 +605,21 @@ def certifications_by_sector(qs: QuerySet, dispositif=None) -> dict:
     )
 
 
-def certifications_by_level(qs: QuerySet, dispositif=None) -> dict:
-    level = Subquery(
-        Certification.objects.filter(code=OuterRef("certification_code")).values("level")[:1],
-        output_field=IntegerField(),
-    )
-    data = (
-        qs.exclude(certification_code="")
-        .annotate(level=level)
-        .values("level")
-        .annotate(n=Count("pk"))
-        .order_by("level")
-    )
+def certifications_by_level(qs: QuerySet, dispositif=None, *, counts=None) -> dict:
+    levels = dict(_certifications_of(qs).values_list("code", "level"))
+    totals: dict[int | None, int] = {}
+    for code, n in (_by_code(qs) if counts is None else counts).items():
+        level = levels.get(code)
+        totals[level] = totals.get(level, 0) + n
     labels = dict(CertificationLevel.choices)
     rows = [
         {
-            "level": str(labels.get(row["level"], "Niveau non renseigné"))
-            if row["level"] is not None
+            "level": str(labels.get(level, "Niveau non renseigné"))
+            if level is not None
             else "Niveau non renseigné",
-            "dossiers": row["n"],
+            "dossiers": totals[level],
         }
-        for row in data
+        for level in sorted(totals, key=lambda level: (level is None, level or 0))
     ]
     return table(
         "certifications_niveau",
@@ -705,6 +691,7 @@ def pro_a_forfait(qs: QuerySet, dispositif=None, *, on: dt.date) -> dict:
 
 def cpne_tables(period: Period, scope: Scope, dispositif=None, *, as_of: dt.date) -> list[dict]:
     qs = cohort(period, scope, dispositif)
+    codes = _by_code(qs)  # shared by the three certification tables
     return [
         dossiers_by_dispositif(qs, dispositif),
         dossiers_by_state(qs, dispositif),
@@ -714,8 +701,8 @@ def cpne_tables(period: Period, scope: Scope, dispositif=None, *, as_of: dt.date
         deposit_delays(qs, dispositif),
         mission_obligations(qs, dispositif, as_of=as_of),
         publics(qs, dispositif),
-        certifications_top(qs, dispositif),
-        certifications_by_sector(qs, dispositif),
-        certifications_by_level(qs, dispositif),
+        certifications_top(qs, dispositif, counts=codes),
+        certifications_by_sector(qs, dispositif, counts=codes),
+        certifications_by_level(qs, dispositif, counts=codes),
         pro_a_forfait(qs, dispositif, on=min(period.end, as_of)),
     ]

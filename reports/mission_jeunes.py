@@ -8,7 +8,8 @@ from django.db.models import Count, Q, Sum
 
 from cases.choices import Dispositif, DossierState
 from cases.models import Dossier, Mission
-from reports.figures import _dec, whole_years
+from reports.dates import aged
+from reports.figures import _dec
 from reports.periods import Period
 from reports.scope import Scope
 from reports.tables import COUNT, HOURS, NUMBER, TEXT, col, table
@@ -18,7 +19,6 @@ SOURCE = (
     "de missions des jeunes suivis par une mission locale) et art. 3 (entrées en CIPI/CDPI "
     "cofinancées par le FPE.TT) ; DOMAIN.md §4"
 )
-YOUNG = Q(age__gte=16, age__lte=25)
 
 
 def mission_jeunes_table(period: Period, scope: Scope) -> dict:
@@ -29,8 +29,7 @@ def mission_jeunes_table(period: Period, scope: Scope) -> dict:
             start__gte=period.start,
             start__lte=period.end,
         )
-        .annotate(age=whole_years("worker__birth_date", "start"))
-        .filter(YOUNG)
+        .filter(aged("worker__birth_date", "start", 16, 25))
         .values("worker__agency__region")
         .annotate(young=Count("worker", distinct=True), missions=Count("pk"), hours=Sum("hours"))
         .order_by()
@@ -44,8 +43,7 @@ def mission_jeunes_table(period: Period, scope: Scope) -> dict:
             contract_start__lte=period.end,
         )
         .exclude(state=DossierState.CANCELLED)
-        .annotate(age=whole_years("worker__birth_date", "contract_start"))
-        .filter(YOUNG)
+        .filter(aged("worker__birth_date", "contract_start", 16, 25))
         .values("agency__region")
         .annotate(
             cipi=Count("worker", distinct=True, filter=Q(dispositif=Dispositif.CIPI)),

@@ -1,7 +1,9 @@
 """Build the CPNE report and the Mission jeunes table as JSON-ready dicts."""
 
 import datetime as dt
+from contextlib import contextmanager
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from reports import figures
@@ -15,6 +17,22 @@ TITLES = {
     CPNE: "Rapport de suivi CPNE des dispositifs de formation en alternance",
     MISSION_JEUNES: "Mission jeunes — tableau de suivi semestriel",
 }
+
+
+@contextmanager
+def report_queries():
+    """Run a report's queries in one transaction; on PostgreSQL, without JIT compilation.
+
+    The report's aggregates carry many FILTER clauses and per-dossier mission sums, so the
+    planner's cost estimate passes the JIT thresholds although they run in well under a
+    second: EXPLAIN ANALYZE at 100 000 dossiers showed 3.7 s of JIT compilation for 0.4 s of
+    execution (bench/RESULTS.md).
+    """
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def _envelope(kind: str, period: Period, scope: Scope, tables: list[dict], **extra) -> dict:
@@ -40,11 +58,14 @@ def cpne_report(
     period: Period, scope: Scope, dispositif: str | None = None, *, as_of: dt.date | None = None
 ) -> dict:
     as_of = as_of or timezone.localdate()
-    tables = figures.cpne_tables(period, scope, dispositif, as_of=as_of)
+    with report_queries():
+        tables = figures.cpne_tables(period, scope, dispositif, as_of=as_of)
     return _envelope(
         CPNE, period, scope, tables, dispositif=dispositif or None, as_of=as_of.isoformat()
     )
 
 
 def mission_jeunes_report(period: Period, scope: Scope) -> dict:
-    return _envelope(MISSION_JEUNES, period, scope, [mission_jeunes_table(period, scope)])
+    with report_queries():
+        tables = [mission_jeunes_table(period, scope)]
+    return _envelope(MISSION_JEUNES, period, scope, tables)

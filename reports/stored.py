@@ -28,9 +28,13 @@ def _build(kind: str, period: periods.Period, as_of: dt.date) -> dict:
 def stored_report_build(
     *, kind: str, period: periods.Period, as_of: dt.date | None = None
 ) -> tuple[StoredReport, bool]:
-    """The stored report of `kind` for `period`, built now if it does not exist yet.
+    """The stored report of `kind` for `period`, built, stored and announced if it does not
+    exist yet; True when this call created it.
 
-    The unique constraint on (kind, period) makes a repeated or concurrent run harmless.
+    The report row and its notices are written in one transaction, and the unique constraint
+    on (kind, period) lets only one run insert the row: a repeated run, or a second worker
+    racing the first, neither stores a second report nor notifies anybody twice, even if a
+    reporter deleted or read the first notice meanwhile.
     """
     existing = StoredReport.objects.filter(kind=kind, period_code=period.code).first()
     if existing:
@@ -50,13 +54,20 @@ def stored_report_build(
     try:
         with transaction.atomic():
             stored.save()
-    except IntegrityError:  # another worker stored it between our read and our write
+            stored_report_announce(stored)
+    except IntegrityError:  # another worker stored (and announced) it meanwhile
+        stored.xlsx.delete(save=False)
+        stored.pdf.delete(save=False)
         return StoredReport.objects.get(kind=kind, period_code=period.code), False
     return stored, True
 
 
 def stored_report_announce(stored: StoredReport) -> int:
-    """Tell every active CPNE reporter (once each) that the report is ready."""
+    """Tell every active CPNE reporter that the report is ready.
+
+    Precondition: called in the transaction that inserted `stored` (`notify(dossier=None)` has
+    no unique constraint of its own; the report row is the guard).
+    """
     reporters = User.objects.filter(role=Role.CPNE_REPORTER, is_active=True)
     message = (
         f"{stored.get_kind_display()} {stored.period_code} disponible (du "
@@ -72,12 +83,11 @@ def stored_report_announce(stored: StoredReport) -> int:
 
 
 def build_previous_period(kind: str, today: dt.date | None = None) -> StoredReport:
-    """On the first day after a period: build, store and announce its report."""
+    """On the first day after a period: build, store and announce its report (once)."""
     today = today or timezone.localdate()
     if kind == services.MISSION_JEUNES:
         period = periods.previous_half(today)
     else:
         period = periods.previous_year(today)
     stored, _ = stored_report_build(kind=kind, period=period, as_of=today)
-    stored_report_announce(stored)
     return stored

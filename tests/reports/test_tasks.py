@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 
 from notifications.models import Notification
-from reports import stored, tasks
+from reports import periods, stored, tasks
 from reports.models import StoredReport
 
 
@@ -44,3 +44,34 @@ def test_stored_files_download_from_the_admin(client, users):
     assert url in page.content.decode()
     client.force_login(users.case_worker_a)
     assert client.get(url).status_code == 403
+
+
+def test_a_second_run_notifies_nobody_even_after_the_notice_is_gone(users):
+    stored.build_previous_period("mission_jeunes", today=dt.date(2026, 7, 1))
+    Notification.objects.all().delete()  # read and deleted by the reporter
+    stored.build_previous_period("mission_jeunes", today=dt.date(2026, 7, 1))
+    assert not Notification.objects.exists()
+
+
+def test_the_worker_that_loses_the_race_neither_stores_nor_notifies(users, monkeypatch):
+    build = stored._build
+    period = periods.half(2026, 1)
+
+    def other_worker_stores_first(kind, period, as_of):
+        report = build(kind, period, as_of)
+        StoredReport.objects.create(
+            kind=kind,
+            period_code=period.code,
+            period_start=period.start,
+            period_end=period.end,
+            payload=report,
+        )
+        return report
+
+    monkeypatch.setattr(stored, "_build", other_worker_stores_first)
+    report, created = stored.stored_report_build(
+        kind="mission_jeunes", period=period, as_of=dt.date(2026, 7, 1)
+    )
+    assert not created and StoredReport.objects.get() == report
+    assert not report.xlsx  # the winner's row, not the loser's files
+    assert not Notification.objects.exists()  # the winner announces in its own transaction

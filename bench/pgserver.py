@@ -1,6 +1,7 @@
 """A PostgreSQL server for the benchmarks when BENCH_POSTGRES_URL names none.
 
-Its data lives in var/bench/pg and is kept between runs (the million-dossier databases take
+Its settings are those the README recommends for production (random_page_cost, jit off);
+its data lives in var/bench/pg and is kept between runs (the million-dossier databases take
 minutes to build); the server is started on a free loopback port for the run and stopped at
 the end. Durability settings are off: this is throw-away benchmark data. As root, initdb and
 the server run as the `postgres` system user, as in .ci/run.
@@ -20,7 +21,7 @@ ROLE = "bench"
 SETTINGS = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
     "-c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=1GB "
-    "-c effective_cache_size=12GB -c random_page_cost=1.1 -c max_connections=100"
+    "-c effective_cache_size=12GB -c random_page_cost=1.1 -c jit=off -c max_connections=100"
 )
 
 

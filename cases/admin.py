@@ -220,10 +220,12 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     search_fields = ["worker__last_name", "worker__first_name", "=worker__nir", "=akto_reference"]
     search_help_text = "Nom ou prénom du salarié, NIR complet ou référence AKTO exacte."
     list_select_related = ["worker", "agency", "case_worker"]
+    # Searched, not listed: a drop-down of every worker of an agency (50 000 at the scale of
+    # bench/) took the dossier page 30 s to render. The search is scoped by WorkerAdmin.
+    autocomplete_fields = ["worker", "training_provider", "client_companies"]
     list_per_page = 50
     show_full_result_count = False
     paginator = CappedCountPaginator
-    filter_horizontal = ["client_companies"]
     readonly_fields = ["state", "created", "updated"]
     change_form_template = "django_fsm/fsm_admin_change_form.html"
     add_form_template = "admin/cases/dossier/add_form.html"

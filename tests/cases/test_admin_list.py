@@ -118,6 +118,23 @@ def test_the_overdue_filter_keeps_breached_and_open_past_due_deadlines(
     assert found(client, en_retard="1", q=late.worker.last_name) == {late.pk}
 
 
+def test_the_mission_risk_filter_keeps_pending_mission_deadlines_within_30_days(
+    client, agencies, case_worker
+):
+    mine, other = agencies
+    today = timezone.localdate()
+    soon, late, far, met, deposit = (DossierFactory(agency=mine) for _ in range(5))
+    mission = DeadlineKind.MISSION_OBLIGATION
+    deadline(soon, today + dt.timedelta(days=30), kind=mission)
+    deadline(late, today - dt.timedelta(days=3), status=DeadlineStatus.BREACHED, kind=mission)
+    deadline(far, today + dt.timedelta(days=31), kind=mission)
+    deadline(met, today + dt.timedelta(days=5), status=DeadlineStatus.MET, kind=mission)
+    deadline(deposit, today + dt.timedelta(days=5))
+    deadline(DossierFactory(agency=other), today, kind=mission)
+    client.force_login(case_worker)
+    assert found(client, mission_a_risque="1") == {soon.pk, late.pk}
+
+
 def test_searches_and_filters_cost_a_fixed_number_of_queries(client, agencies, case_worker):
     mine, _ = agencies
     today = timezone.localdate()
@@ -133,7 +150,7 @@ def test_searches_and_filters_cost_a_fixed_number_of_queries(client, agencies, c
             client.get(URL, params)
         return len(captured)
 
-    pages = [{"q": "Moreau"}, {"q": "AKTO-1"}, {"en_retard": "1"}, {}]
+    pages = [{"q": "Moreau"}, {"q": "AKTO-1"}, {"en_retard": "1"}, {"a_deposer": "1"}, {}]
     for params in pages:
         queries(**params)
     before = [queries(**params) for params in pages]

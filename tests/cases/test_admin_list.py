@@ -198,3 +198,22 @@ def test_the_team_load_counts_per_case_worker(agencies, case_worker):
     with CaptureQueriesContext(connection) as captured:
         team_load(user=manager, today=today)
     assert len(captured) == 2
+
+
+def test_the_dossier_page_searches_workers_instead_of_listing_them(client, agencies, case_worker):
+    """A drop-down of every worker of the agency made the page unusable at 50 000 workers."""
+    mine, other = agencies
+    dossier = DossierFactory(agency=mine, worker=WorkerFactory(agency=mine, last_name="Moreau"))
+    for _ in range(5):
+        WorkerFactory(agency=mine, last_name="Autre")
+    WorkerFactory(agency=other, last_name="Moreau", first_name="Ailleurs")
+    client.force_login(case_worker)
+    html = client.get(f"{URL}{dossier.pk}/change/").content.decode()
+    select = html[html.index('id="id_worker"') :]
+    select = select[: select.index("</select>")]
+    assert select.count("<option") == 1 and "MOREAU" in select
+    answer = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "cases", "model_name": "dossier", "field_name": "worker", "term": "Moreau"},
+    ).json()
+    assert [row["text"] for row in answer["results"]] == [str(dossier.worker)]

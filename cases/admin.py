@@ -196,7 +196,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_transition_success_msg = "Étape « {transition_name} » effectuée."
     fsm_transition_not_allowed_msg = "L'étape « {transition_name} » n'est pas possible."
     list_display = [
-        "pk",
+        "number",
         "worker",
         "dispositif",
         "state_badge",
@@ -206,7 +206,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         "agency",
         "akto_reference",
     ]
-    list_display_links = ["pk", "worker"]
+    list_display_links = ["number", "worker"]
     list_filter = [
         "dispositif",
         "state",
@@ -339,6 +339,10 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
                 agencies__in=_agencies_of(request.user)
             ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="n°", ordering="pk")
+    def number(self, obj):
+        return obj.pk
 
     @admin.display(description="état", ordering="state")
     def state_badge(self, obj):

@@ -172,8 +172,12 @@ def dossier_search(queryset: QuerySet, search_term: str, *, with_nir: bool) -> Q
         # Exact values, case aside, matched through their indexes: as typed, in upper and in
         # lower case (a NIR has at most one letter, 2A or 2B; AKTO references are upper case).
         exact = {bit, bit.upper(), bit.lower()}
-        found = Q(worker_id__in=by_name.values("pk")) | Q(akto_reference__in=exact)
+        # One indexed question per field, united: an OR of them would read every dossier.
+        dossiers = Dossier.objects.order_by().values("pk")
+        found = dossiers.filter(worker_id__in=by_name.order_by().values("pk"))
+        found = found.union(dossiers.filter(akto_reference__in=exact))
         if with_nir:
-            found |= Q(worker_id__in=Worker.objects.filter(nir__in=exact).values("pk"))
-        queryset = queryset.filter(pk__in=Dossier.objects.filter(found).values("pk"))
+            nir = Worker.objects.filter(nir__in=exact).order_by().values("pk")
+            found = found.union(dossiers.filter(worker_id__in=nir))
+        queryset = queryset.filter(pk__in=found)
     return queryset

@@ -4,25 +4,22 @@
 
 Builds (once per size) a separate SQLite database under var/bench/ — or uses DATABASE_URL —
 with three agencies, N workers and N dossiers in every dispositif and state, each with a
-deadline, by bulk inserts. Then it opens the dossier list with the Django test client, logged
-in as a case worker of the biggest agency, and prints the time and the number of queries of
-each page: the plain list, a search, the filters and a page far down the list.
+deadline, by bulk inserts. Then it runs the admin suite (bench/suites/admin.py) on it: the
+dossier list, its filters and searches, a far page and a dossier page, logged in as a case
+worker of the biggest agency, each with its time, its number of queries and its SQL floor.
 """
 
 import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
-import time
 import warnings
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RUNS = 5
 warnings.filterwarnings("ignore", message="No directory at")
 
 
@@ -126,48 +123,29 @@ def populate(size: int, today: dt.date):
     return user
 
 
-def measure(client, label: str, url: str) -> float:
-    from django.db import connection, reset_queries
-
-    client.get(url)  # warm caches (templates, URL resolver, SQLite pages)
-    timings, queries = [], 0
-    for _ in range(RUNS):
-        connection.force_debug_cursor = True
-        reset_queries()
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        queries = len(connection.queries)
-        connection.force_debug_cursor = False
-        assert response.status_code == 200, (url, response.status_code)
-    median = statistics.median(timings)
-    print(f"{label:<40} {median:>8.1f} ms (median of {RUNS}) {queries:>4} queries")
-    return median
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
     args = parser.parse_args()
     setup(args.dossiers)
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
+    from bench.harness import Bench
+    from bench.suites import admin
     from cases.models import Dossier
 
-    user = populate(args.dossiers, timezone.localdate())
-    print(f"database: {connection.vendor}, dossiers: {Dossier.objects.count()}")
-    client = Client()
-    client.force_login(user)
-    base = "/admin/cases/dossier/"
-    measure(client, "dossier list", base)
-    measure(client, "search by name", f"{base}?q=Nom4242")
-    measure(client, "search by AKTO reference", f"{base}?q=AKTO-4242")
-    measure(client, "filter: CPI, brouillon", f"{base}?dispositif__exact=CPI&state__exact=draft")
-    measure(client, "filter: en retard", f"{base}?en_retard=1")
-    measure(client, "filter: à déposer", f"{base}?a_deposer=1")
-    measure(client, "page 20", f"{base}?p=20")
+    today = timezone.localdate()
+    populate(args.dossiers, today)
+    size = Dossier.objects.count()
+    print(f"database: {connection.vendor}, dossiers: {size}")
+    print(f"{'page':<44} {'time':>9} {'floor':>9} {'queries':>8}  target")
+    for figure in admin.run(Bench(vendor=connection.vendor, size=size, today=today)):
+        verdict = {True: "ok", False: "MISSED", None: ""}[figure.ok]
+        print(
+            f"{figure.name:<44} {figure.ms:>6.1f} ms {figure.floor_ms or 0:>6.1f} ms "
+            f"{figure.queries:>8}  {figure.target} {verdict}  {figure.note}"
+        )
 
 
 if __name__ == "__main__":

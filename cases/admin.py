@@ -17,6 +17,7 @@ from cases.admin_list import (
     MissionRiskFilter,
     OverdueFilter,
     ToFileFilter,
+    dossier_search,
     with_next_deadline,
 )
 from cases.admin_security import revoke_api_tokens, unlock_logins
@@ -195,7 +196,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_transition_success_msg = "Étape « {transition_name} » effectuée."
     fsm_transition_not_allowed_msg = "L'étape « {transition_name} » n'est pas possible."
     list_display = [
-        "pk",
+        "number",
         "worker",
         "dispositif",
         "state_badge",
@@ -205,7 +206,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         "agency",
         "akto_reference",
     ]
-    list_display_links = ["pk", "worker"]
+    list_display_links = ["number", "worker"]
     list_filter = [
         "dispositif",
         "state",
@@ -219,10 +220,12 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     search_fields = ["worker__last_name", "worker__first_name", "=worker__nir", "=akto_reference"]
     search_help_text = "Nom ou prénom du salarié, NIR complet ou référence AKTO exacte."
     list_select_related = ["worker", "agency", "case_worker"]
+    # Searched, not listed: a drop-down of every worker of an agency (50 000 at the scale of
+    # bench/) took the dossier page 30 s to render. The search is scoped by WorkerAdmin.
+    autocomplete_fields = ["worker", "training_provider", "client_companies"]
     list_per_page = 50
     show_full_result_count = False
     paginator = CappedCountPaginator
-    filter_horizontal = ["client_companies"]
     readonly_fields = ["state", "created", "updated"]
     change_form_template = "django_fsm/fsm_admin_change_form.html"
     add_form_template = "admin/cases/dossier/add_form.html"
@@ -307,6 +310,13 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     def get_queryset(self, request):
         return permissions.scope_dossiers(Dossier.objects.all(), request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        """The fields above, searched in two steps (see cases.admin_list.dossier_search)."""
+        if not search_term:
+            return queryset, False
+        with_nir = permissions.may_see_nir(request.user)
+        return dossier_search(queryset, search_term, with_nir=with_nir), False
+
     def get_changelist(self, request, **kwargs):
         changelist = super().get_changelist(request, **kwargs)
 
@@ -330,6 +340,10 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
             ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @admin.display(description="n°", ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
     @admin.display(description="état", ordering="state")
     def state_badge(self, obj):
         return format_html(
@@ -340,7 +354,9 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     def client_company_names(self, obj):
         return ", ".join(c.name for c in obj.client_companies.all()) or "—"
 
-    @admin.display(description="prochaine échéance", ordering="next_due")
+    # Not sortable: ordering 100 000 dossiers by a computed next deadline reads every deadline
+    # of the agency; the dashboard and the « en retard » filter answer that question instead.
+    @admin.display(description="prochaine échéance")
     def next_deadline_badge(self, obj):
         due = getattr(obj, "next_due", None)
         if due is None:

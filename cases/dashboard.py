@@ -4,12 +4,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from cases.choices import FINAL_STATES, DossierState, Role
 from cases.models import Dossier
 from cases.permissions import scope_dossiers
+from cases.selectors import TeamMemberLoad, team_load
 from notifications.choices import DeadlineKind, DeadlineStatus
 from notifications.models import Deadline, Notification
 
@@ -47,7 +48,7 @@ class Dashboard:
     unread: list[Notification] = field(default_factory=list)
     unread_count: int = 0
     state_counts: list[tuple[str, str, int]] = field(default_factory=list)
-    team: list[dict] = field(default_factory=list)
+    team: list[TeamMemberLoad] = field(default_factory=list)
     is_manager: bool = False
 
 
@@ -80,37 +81,9 @@ def _pressing_deadlines(user, today: dt.date):
             due__lte=today + dt.timedelta(days=WEEK_DAYS),
             dossier__in=_my_dossiers(user).exclude(state__in=FINAL_STATES),
         )
-        .select_related("dossier__worker", "dossier__agency")
+        .select_related("dossier__worker", "dossier__agency", "dossier__case_worker")
         .order_by("due", "pk")
     )
-
-
-def _team_load(user, today: dt.date) -> list[dict]:
-    overdue = Q(deadlines__status=DeadlineStatus.BREACHED) | Q(
-        deadlines__status=DeadlineStatus.OPEN, deadlines__due__lt=today
-    )
-    rows = (
-        scope_dossiers(Dossier.objects.all(), user)
-        .exclude(state__in=FINAL_STATES)
-        .values("case_worker__username", "case_worker__first_name", "case_worker__last_name")
-        .annotate(
-            open_count=Count("pk", distinct=True),
-            overdue_count=Count("pk", filter=overdue, distinct=True),
-        )
-        .order_by("-overdue_count", "-open_count")
-    )
-    return [
-        {
-            "name": " ".join(
-                filter(None, [row["case_worker__first_name"], row["case_worker__last_name"]])
-            )
-            or row["case_worker__username"]
-            or "Non attribué",
-            "open_count": row["open_count"],
-            "overdue_count": row["overdue_count"],
-        }
-        for row in rows
-    ]
 
 
 def dashboard_for(user, *, today: dt.date | None = None) -> Dashboard:
@@ -139,5 +112,5 @@ def dashboard_for(user, *, today: dt.date | None = None) -> Dashboard:
         (state.value, state.label, counts[state.value]) for state in DossierState if counts[state]
     ]
     if board.is_manager:
-        board.team = _team_load(user, today)
+        board.team = team_load(user=user, today=today, soon_days=SOON_DAYS)
     return board

@@ -4,8 +4,12 @@ Each list selector joins or prefetches what its representation shows, so that a 
 rows costs a constant number of queries whatever its size.
 """
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from cases.choices import FINAL_STATES, Role
 from cases.models import (
     Agency,
     ClientCompany,
@@ -14,6 +18,7 @@ from cases.models import (
     DossierEvent,
     Mission,
     TrainingProvider,
+    User,
     Worker,
 )
 from cases.permissions import (
@@ -76,3 +81,55 @@ def mission_list(*, user) -> QuerySet[Mission]:
 def document_list(*, user) -> QuerySet[Document]:
     """Documents follow their dossier: whoever sees the dossier sees its documents."""
     return Document.objects.filter(dossier__in=scope_dossiers(Dossier.objects.all(), user))
+
+
+@dataclass(frozen=True)
+class TeamMemberLoad:
+    """One line of an agency manager's team panel."""
+
+    case_worker_id: int | None  # None: the dossiers nobody is assigned to
+    name: str
+    open_dossiers: int = 0
+    overdue_deadlines: int = 0
+    due_soon: int = 0
+
+
+def team_load(*, user, today: dt.date, soon_days: int = 3) -> list[TeamMemberLoad]:
+    """Per case worker of `user`'s agencies: dossiers in progress, deadlines overdue (breached,
+    or open past their due date) and open deadlines due within `soon_days`.
+
+    The figures are counted by the database in one grouped query over the dossiers `user`
+    may see; a second query lists the agencies' case workers, so that a case worker with
+    nothing to do shows with zeros. The most overdue first.
+    """
+    from notifications.choices import DeadlineStatus
+
+    horizon = today + dt.timedelta(days=soon_days)
+    overdue = Q(deadlines__status=DeadlineStatus.BREACHED) | Q(
+        deadlines__status=DeadlineStatus.OPEN, deadlines__due__lt=today
+    )
+    soon = Q(deadlines__status=DeadlineStatus.OPEN, deadlines__due__range=(today, horizon))
+    counts = {
+        row["case_worker_id"]: row
+        for row in scope_dossiers(Dossier.objects.all(), user)
+        .exclude(state__in=FINAL_STATES)
+        .values("case_worker_id")
+        .annotate(
+            open_dossiers=Count("pk", distinct=True),
+            overdue_deadlines=Count("deadlines", filter=overdue),
+            due_soon=Count("deadlines", filter=soon),
+        )
+        .order_by()
+    }
+    agencies = scope_agencies(Agency.objects.all(), user)
+    people = User.objects.filter(
+        Q(agencies__in=agencies, role=Role.CASE_WORKER) | Q(pk__in=[pk for pk in counts if pk])
+    ).distinct()
+    keys = ("open_dossiers", "overdue_deadlines", "due_soon")
+    lines = [
+        TeamMemberLoad(person.pk, str(person), *(counts.get(person.pk, {}).get(k, 0) for k in keys))
+        for person in people
+    ]
+    if None in counts:
+        lines.append(TeamMemberLoad(None, "Non attribué", *(counts[None][k] for k in keys)))
+    return sorted(lines, key=lambda line: (-line.overdue_deadlines, -line.open_dossiers, line.name))

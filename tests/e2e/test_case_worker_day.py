@@ -78,6 +78,14 @@ def run_step(page: Page, name: str, **fields: str) -> None:
     expect(page.locator(".messagelist .success")).to_contain_text("effectuée")
 
 
+def choose(page: Page, field: str, typed: str, choice: str) -> None:
+    """Pick `choice` in an autocomplete field (Select2) after typing `typed` in its search."""
+    page.click(f"#id_{field} + .select2 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", typed)
+    page.click(f".select2-results__option:has-text('{choice}')")
+    expect(page.locator(f"#select2-id_{field}-container")).to_contain_text(choice)
+
+
 def state_of(dossier_id: int) -> str:
     return Dossier.objects.get(pk=dossier_id).state
 
@@ -96,7 +104,7 @@ def test_a_cpi_from_plan_to_closure(page: Page, live_server, world, shot, tmp_pa
     page.goto(f"{base}/admin/cases/dossier/add/")
     page.select_option("#id_dispositif", "CPI")
     page.select_option("#id_agency", str(world["agency"].pk))
-    page.select_option("#id_worker", str(world["worker"].pk))
+    choose(page, "worker", "Moreau", "MOREAU Léa")
     page.select_option("#id_case_worker", str(world["user"].pk))
     page.fill("#id_contract_start", fr(start))
     page.fill("#id_contract_end", fr(start + dt.timedelta(days=364)))

@@ -81,11 +81,11 @@ def _pg_exists(server: str, name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
 
 
-def prepare(vendor: str, size: int, seed: int, pg_server: str | None) -> str:
+def prepare(vendor: str, size: int, seed: int, pg_server: str | None, bench_dir: Path) -> str:
     """The URL of a database holding exactly `size` generated dossiers (built if needed)."""
     name = _db_name(size, seed)
     if vendor == "sqlite":
-        path = BENCH_DIR / f"{name.replace('_', '-')}.sqlite3"
+        path = bench_dir / f"{name.replace('_', '-')}.sqlite3"
         url = f"sqlite:///{path}"
 
         def drop():
@@ -117,8 +117,8 @@ def prepare(vendor: str, size: int, seed: int, pg_server: str | None) -> str:
     return url
 
 
-def measure(url: str, size: int, suites: list[str], quick: bool) -> list[dict]:
-    out = BENCH_DIR / f"figures-{os.getpid()}.json"
+def measure(url: str, size: int, suites: list[str], quick: bool, bench_dir: Path) -> list[dict]:
+    out = bench_dir / f"figures-{os.getpid()}.json"
     env = {**os.environ, "DATABASE_URL": url}
     args = [PYTHON, "-m", "bench.measure", "--size", str(size), "--suites", ",".join(suites)]
     args += ["--json", str(out)] + (["--quick"] if quick else [])
@@ -158,10 +158,10 @@ def table(rows: list[dict]) -> str:
         )
         ok = ("yes" if all(checks) else "**no**") if checks else ""
         lines.append(
-            f"| {r['vendor']} | {r['size']:,} | {r['suite']} | {r['name']} | {_fmt(r['ms'])} "
+            f"| {r['vendor']} | {_fmt(r['size'], 0)} | {r['suite']} | {r['name']} | {_fmt(r['ms'])} "
             f"| {r.get('queries') if r.get('queries') is not None else ''} | {_fmt(floor, 2)} "
             f"| {_fmt(ratio, 1) + '×' if ratio is not None else ''} | {target} | {ok} "
-            f"| {r.get('note', '')} |".replace(",", " ")
+            f"| {r.get('note', '')} |"
         )
     return "\n".join(lines)
 
@@ -197,11 +197,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter loads")
     parser.add_argument("--output", default=str(BENCH_DIR / "results.md"))
+    parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR, help="databases, figures")
     args = parser.parse_args()
+    bench_dir = args.bench_dir
     sizes = [int(s) for s in args.sizes.split(",")]
     vendors = args.databases.split(",")
     suites = args.suites.split(",")
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    bench_dir.mkdir(parents=True, exist_ok=True)
 
     with contextlib.ExitStack() as stack:
         pg_server = None
@@ -210,14 +212,14 @@ def main() -> None:
             if pg_server is None:
                 from bench.pgserver import throwaway_server
 
-                pg_server = stack.enter_context(throwaway_server(BENCH_DIR / "pg"))
+                pg_server = stack.enter_context(throwaway_server(bench_dir / "pg"))
         rows: list[dict] = []
         started = dt.datetime.now()
         for vendor in vendors:
             for size in sizes:
                 print(f"\n== {vendor}, {size:,} dossiers".replace(",", " "), flush=True)
-                url = prepare(vendor, size, args.seed, pg_server)
-                figures = measure(url, size, suites, args.quick)
+                url = prepare(vendor, size, args.seed, pg_server, bench_dir)
+                figures = measure(url, size, suites, args.quick, bench_dir)
                 for figure in figures:
                     figure.update(vendor=vendor, size=size)
                 rows.extend(figures)
@@ -228,6 +230,7 @@ def main() -> None:
         )
     print("\n" + report)
     Path(args.output).write_text(report)
+    (bench_dir / "figures.json").write_text(json.dumps(rows, default=str, indent=1))
     print(f"(written to {args.output})")
 
 

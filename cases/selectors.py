@@ -65,7 +65,12 @@ def pending_deadlines(dossier: Dossier) -> list:
 
 def dossier_list(*, user) -> QuerySet[Dossier]:
     return scope_dossiers(Dossier.objects.all(), user).prefetch_related(
-        "client_companies",
+        # As lists (to_attr): read by PrefetchedManyRelatedField without a queryset per row.
+        Prefetch(
+            "client_companies",
+            queryset=ClientCompany.objects.all(),
+            to_attr="prefetched_client_companies",
+        ),
         Prefetch("deadlines", queryset=_pending_deadlines(), to_attr="pending_deadlines"),
     )
 

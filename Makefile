@@ -49,17 +49,11 @@ migrations-check: install
 clean:
 	rm -rf .venv .tools var
 
-## bench-sweep: time the deadline sweep over 100 000 dossiers (figures, not a test)
-bench-sweep: install
-	$(VENV_PY) bench/sweep.py --dossiers $${DOSSIERS:-100000}
-
-## bench-report: time the CPNE report over 100 000 dossiers (figures, not a test)
-bench-report: install
-	$(VENV_PY) bench/report.py --dossiers $${DOSSIERS:-100000}
-
-## bench-admin-list: time the admin's dossier list over 100 000 dossiers (figures, not a test)
-bench-admin-list: install
-	$(VENV_PY) bench/admin_list.py --dossiers $${DOSSIERS:-100000}
+## bench-sweep | bench-report | bench-admin-list: one suite of `make bench` on SQLite at
+##        $$DOSSIERS dossiers (100 000 unless set), on a generate_load database
+bench-sweep bench-report bench-admin-list: install
+	$(VENV_PY) -m bench.run --databases sqlite --sizes $${DOSSIERS:-100000} \
+		--suites $(patsubst bench-admin-list,admin,$(patsubst bench-report,reports,$(patsubst bench-sweep,sweep,$@)))
 
 ## bench: every benchmark suite at 10 000, 100 000 and 1 000 000 dossiers on SQLite and
 ##        PostgreSQL, printed as one table beside the SQL floors (bench/run.py; figures, not

@@ -20,9 +20,8 @@ LIST_URL = "/admin/cases/dossier/"
 PER_PAGE = 50
 FAR_PAGE = 40  # the last page under the paginator's 2 000-row count cap
 TARGET_MS = 300
-# A staff case worker of the biggest agency: generate_load's account, else the one that
-# bench/admin_list.py creates in its own database.
-USERNAMES = ("load.case_worker", "bench-case-worker")
+# A staff case worker of the biggest agency: generate_load's account.
+USERNAMES = ("load.case_worker",)
 
 warnings.filterwarnings("ignore", message="No directory at")
 

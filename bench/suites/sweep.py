@@ -1,7 +1,7 @@
 """Benchmark suite: the deadline sweep, next to its floor in SQL.
 
-On whatever database the process is connected to (``manage.py generate_load`` or
-``bench/sweep.py``'s populate), at 9:00 on ``bench.today``:
+On whatever database the process is connected to (filled by ``manage.py generate_load``),
+at 9:00 on ``bench.today``:
 
 - floor: the question the sweep asks, in one hand-written SQL statement — the (deadline,
   reminder, recipient) triples due now and not yet sent: the current reminder of each open

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed
 
 
 class CasesConfig(AppConfig):
@@ -7,3 +8,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import admin_ledger  # noqa: F401  (the ledger admin lives outside admin.py)
+        from cases.models import User
+        from cases.permissions import forget_agency_ids
+
+        m2m_changed.connect(
+            forget_agency_ids,
+            sender=User.agencies.through,
+            dispatch_uid="cases.forget_agency_ids",
+        )

@@ -79,8 +79,22 @@ def may_read_sensitive_access_log(user) -> bool:
     return user.is_authenticated and user.is_active and is_administrator(user)
 
 
+AGENCY_IDS_CACHE = "_agency_ids"
+
+
 def agency_ids(user) -> frozenset[int]:
-    return frozenset(user.agencies.values_list("pk", flat=True))
+    """The user's agencies, read once per user object (a request's user), as
+    Django caches permissions; `forget_agency_ids` clears it when the membership changes."""
+    cached = getattr(user, AGENCY_IDS_CACHE, None)
+    if cached is None:
+        cached = frozenset(user.agencies.values_list("pk", flat=True))
+        setattr(user, AGENCY_IDS_CACHE, cached)
+    return cached
+
+
+def forget_agency_ids(sender, instance, **kwargs) -> None:
+    """m2m_changed on User.agencies: the changed user object reads its agencies again."""
+    instance.__dict__.pop(AGENCY_IDS_CACHE, None)
 
 
 def belongs_to_agency(user, agency_id: int) -> bool:
@@ -94,7 +108,10 @@ def scope_dossiers(queryset: QuerySet, user) -> QuerySet:
     if is_administrator(user):
         return queryset
     if user.role in AGENCY_SCOPED_ROLES:
-        return queryset.filter(agency__users=user)
+        # The agency ids as values, not a join through the membership table: the planner
+        # then walks the (agency, …) indexes — a page of 50 out of a million dossiers reads
+        # 50 index entries instead of sorting every dossier of the agency (PostgreSQL).
+        return queryset.filter(agency_id__in=sorted(agency_ids(user)))
     if user.role == Role.FPETT_ADVISOR:
         return queryset.filter(dispositif=Dispositif.CAR)
     return queryset.none()
@@ -107,7 +124,7 @@ def scope_by_agency(queryset: QuerySet, user, agency_path: str = "agency") -> Qu
     if is_administrator(user):
         return queryset
     if user.role in AGENCY_SCOPED_ROLES:
-        return queryset.filter(**{f"{agency_path}__users": user})
+        return queryset.filter(**{f"{agency_path}__in": sorted(agency_ids(user))})
     return queryset.none()
 
 

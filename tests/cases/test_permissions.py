@@ -59,3 +59,21 @@ def test_an_inactive_user_moves_nothing():
     user = UserFactory(role=Role.AGENCY_MANAGER, agencies=[dossier.agency], is_active=False)
     with pytest.raises(DossierNotFound):
         dossier_run_transition(dossier_id=dossier.pk, name="cancel", by=user, data=CANCEL)
+
+
+@pytest.mark.django_db
+def test_scope_follows_a_membership_change_on_the_same_user_object():
+    """agency_ids is read once per user object; adding or removing an agency clears it."""
+    from cases.models import Dossier
+    from cases.permissions import scope_dossiers
+    from tests.factories import AgencyFactory, DossierFactory, UserFactory
+
+    first, second = AgencyFactory(), AgencyFactory()
+    user = UserFactory(agencies=[first])
+    DossierFactory(agency=first)
+    other = DossierFactory(agency=second)
+    assert other not in scope_dossiers(Dossier.objects.all(), user)
+    user.agencies.add(second)
+    assert other in scope_dossiers(Dossier.objects.all(), user)
+    user.agencies.remove(second)
+    assert other not in scope_dossiers(Dossier.objects.all(), user)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import socket
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -34,7 +35,7 @@ class Figure:
 
     @property
     def ratio(self) -> float | None:
-        if self.floor_ms is None or self.floor_ms <= 0:
+        if self.floor_ms is None or self.floor_ms <= 0 or math.isnan(self.ms):
             return None
         return self.ms / self.floor_ms
 
@@ -43,7 +44,7 @@ class Figure:
         checks = []
         if self.target_ratio is not None and self.ratio is not None:
             checks.append(self.ratio <= self.target_ratio)
-        if self.target_ms is not None:
+        if self.target_ms is not None and not math.isnan(self.ms):
             checks.append(self.ms <= self.target_ms)
         return all(checks) if checks else None
 
@@ -147,6 +148,13 @@ def sql_floor_many(
         return results
 
     return timed(ask, runs=runs, warmup=warmup)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for a server a suite starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @dataclass

@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+
+from bench.harness import free_port
 
 ROLE = "bench"
 SETTINGS = (
@@ -34,12 +35,6 @@ def _bin() -> Path:
 
 def _as_pg(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -67,7 +62,7 @@ def throwaway_server(data_dir: Path) -> Iterator[str]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    port = _free_port()
+    port = free_port()
     options = f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 {SETTINGS}"
     subprocess.run(
         _as_pg(

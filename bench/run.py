@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.harness import Figure  # noqa: E402
 from bench.suites import SUITES  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
@@ -140,28 +142,16 @@ def table(rows: list[dict]) -> str:
         "| note |\n| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |"
     )
     lines = [header]
+    fields = {f.name for f in dataclasses.fields(Figure)}
     for r in rows:
-        floor = r.get("floor_ms")
-        ratio = r["ms"] / floor if floor and not math.isnan(r["ms"]) else None
-        checks = []
-        if r.get("target_ratio") is not None and ratio is not None:
-            checks.append(ratio <= r["target_ratio"])
-        if r.get("target_ms") is not None and not math.isnan(r["ms"]):
-            checks.append(r["ms"] <= r["target_ms"])
-        target = ", ".join(
-            part
-            for part in (
-                f"≤ {r['target_ratio']:g}× floor" if r.get("target_ratio") is not None else "",
-                f"< {r['target_ms']:g} ms" if r.get("target_ms") is not None else "",
-            )
-            if part
-        )
-        ok = ("yes" if all(checks) else "**no**") if checks else ""
+        figure = Figure(**{k: v for k, v in r.items() if k in fields})
+        ratio, ok = figure.ratio, figure.ok
         lines.append(
-            f"| {r['vendor']} | {_fmt(r['size'], 0)} | {r['suite']} | {r['name']} | {_fmt(r['ms'])} "
-            f"| {r.get('queries') if r.get('queries') is not None else ''} | {_fmt(floor, 2)} "
-            f"| {_fmt(ratio, 1) + '×' if ratio is not None else ''} | {target} | {ok} "
-            f"| {r.get('note', '')} |"
+            f"| {r['vendor']} | {_fmt(r['size'], 0)} | {figure.suite} | {figure.name} "
+            f"| {_fmt(figure.ms)} | {'' if figure.queries is None else figure.queries} "
+            f"| {_fmt(figure.floor_ms, 2)} | {'' if ratio is None else _fmt(ratio, 1) + '×'} "
+            f"| {figure.target} | {'' if ok is None else ('yes' if ok else '**no**')} "
+            f"| {figure.note} |"
         )
     return "\n".join(lines)
 

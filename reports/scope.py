@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from cases.choices import Role
 from cases.models import Agency
-from cases.permissions import AGENCY_SCOPED_ROLES, is_administrator
+from cases.permissions import AGENCY_SCOPED_ROLES, agency_ids, is_administrator
 
 ALL, COMPANY, AGENCY, REGION = "all", "company", "agency", "region"
 SCOPES = {
@@ -66,7 +66,7 @@ def resolve(user, kind: str = ALL, *, agency=None, region="", company="") -> Sco
     kind = kind or ALL
     if kind not in SCOPES:
         raise ValidationError("Périmètre invalide : all, company, agency ou region.")
-    own = frozenset(user.agencies.values_list("pk", flat=True))
+    own = agency_ids(user)
     restricted = not is_administrator(user) and user.role in AGENCY_SCOPED_ROLES
     value, label = "", SCOPES[ALL]
     if kind == AGENCY:

@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.harness import Bench, Figure, sql_floor, sql_floor_many
+from bench.harness import Bench, Figure, free_port, sql_floor, sql_floor_many
 
 ROOT = Path(__file__).resolve().parents[2]
 USERNAME = "load.case_worker"
@@ -90,17 +89,11 @@ RULES_CHECK_BODY = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """gunicorn serving config.wsgi on a free loopback port, on the benchmark's database."""
 
     def __init__(self, token: str):
-        self.port = _free_port()
+        self.port = free_port()
         self.token = token
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log")  # noqa: SIM115 (closed in __exit__)
@@ -235,7 +228,6 @@ def run(bench: Bench) -> list[Figure]:
                 note="non mesuré",
             )
         ]
-    from django.db import connection
     from rest_framework.authtoken.models import Token
 
     from cases.models import Dossier
@@ -291,8 +283,7 @@ def run(bench: Bench) -> list[Figure]:
                 body={"cancellation_reason": "error", "comment": "Banc d'essai"},
                 duration=min(duration, 5),
             )
-            event = "cases_dossierevent"
-            floor = _transition_floor(connection, dossier, event, open_ids[-1])
+            floor = _transition_floor(dossier, open_ids[-1])
             figures.append(
                 _figure(
                     "étape « annuler »",
@@ -322,24 +313,16 @@ def run(bench: Bench) -> list[Figure]:
     return figures
 
 
-def _transition_floor(connection, dossier_table, event_table, pk):
-    """Lock the row, change its state, write the event — in a transaction rolled back."""
+def _transition_floor(dossier_table: str, pk: int):
+    """Read the row and change its state, in a transaction rolled back afterwards."""
     from django.db import transaction
 
-    class Rollback(Exception):
-        pass
-
-    def statements():
-        return [
-            (f"SELECT * FROM {dossier_table} WHERE id = %s", [pk]),
-            (f"UPDATE {dossier_table} SET state = 'cancelled' WHERE id = %s", [pk]),
-        ]
-
-    timing = None
-    try:
-        with transaction.atomic():
-            timing = sql_floor_many(statements())
-            raise Rollback
-    except Rollback:
-        pass
+    with transaction.atomic():
+        timing = sql_floor_many(
+            [
+                (f"SELECT * FROM {dossier_table} WHERE id = %s", [pk]),
+                (f"UPDATE {dossier_table} SET state = 'cancelled' WHERE id = %s", [pk]),
+            ]
+        )
+        transaction.set_rollback(True)
     return timing

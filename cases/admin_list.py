@@ -70,6 +70,7 @@ class _YesFilter(admin.SimpleListFilter):
         return queryset
 
     def condition(self) -> Q:
+        """The dossiers that answer « Oui »: each filter below says which."""
         raise NotImplementedError
 
 

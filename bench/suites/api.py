@@ -35,6 +35,10 @@ DURATION_S = 10
 # The reference machine has 2 cores, shared by the server and the load tool: two gunicorn
 # worker processes, and wrk keeps one request in flight per worker (latency at the server's
 # capacity; more connections would only measure the queue in front of two cores).
+# Sync workers, as README « Production » runs them: a sync worker takes one connection at a
+# time and closes it after the response, so the two connections always reach the two workers.
+# (With gthread workers, one worker could accept both keep-alive connections and serve them in
+# turn while the other idled: in about half the runs, half the throughput and twice the p95.)
 WORKERS = 2
 CONNECTIONS = WORKERS
 
@@ -116,9 +120,7 @@ class Server:
                 "--workers",
                 str(WORKERS),
                 "--worker-class",
-                "gthread",
-                "--threads",
-                "1",
+                "sync",
                 "--preload",
                 "--log-level",
                 "warning",

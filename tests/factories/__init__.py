@@ -67,12 +67,23 @@ class UserFactory(DjangoModelFactory):
             self.agencies.set(extracted)
 
 
+def _letters(n: int, width: int) -> str:
+    """`n` written in base 26 with the letters a-z, on `width` letters."""
+    letters = ""
+    for _ in range(width):
+        n, digit = divmod(n, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return letters
+
+
 class WorkerFactory(DjangoModelFactory):
     class Meta:
         model = Worker
 
     agency = factory.SubFactory(AgencyFactory)
-    last_name = factory.Sequence(lambda n: f"Durand{n}")
+    # Letters only, as on a civil register (the admin's search never reads names for a word
+    # with a digit); four of them, so that no worker's name contains another's.
+    last_name = factory.Sequence(lambda n: f"Durand-{_letters(n, 4).capitalize()}")
     first_name = "Alex"
     birth_date = dt.date(2003, 5, 14)
     employment = Employment.CTT

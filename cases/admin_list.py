@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
-from cases.models import Agency, Dossier, User, Worker
+from cases.models import Agency, User, Worker
 from cases.permissions import scope_agencies
 from notifications.choices import DeadlineKind, DeadlineStatus
 from notifications.models import Deadline
@@ -95,7 +95,24 @@ def overdue_dossier_ids(today: dt.date) -> QuerySet:
     """
     return Deadline.objects.filter(
         Q(status=DeadlineStatus.BREACHED) | Q(status=DeadlineStatus.OPEN, due__lt=today)
-    ).values("dossier_id")
+    ).values_list("dossier_id", flat=True)
+
+
+# Up to this many dossier ids are read first and handed to the list as values.
+FEW_IDS = 5000
+
+
+def few_or_subquery(ids: QuerySet) -> list[int] | QuerySet:
+    """The ids as values when there are few, else the subquery itself.
+
+    Overdue and at-risk deadlines are few among the open ones, but PostgreSQL's statistics
+    cannot see it (open deadlines are spread over every date): with the subquery it expects
+    thousands of matches and walks the agency's 100 000 dossiers probing each one's
+    deadlines (0.6 s at 1 000 000 dossiers). Read first through the (status, due) index, the
+    ids are found by primary key. Past FEW_IDS the subquery stays: slower, never wrong.
+    """
+    values = list(ids.order_by()[: FEW_IDS + 1])
+    return ids if len(values) > FEW_IDS else sorted(set(values))
 
 
 class OverdueFilter(_YesFilter):
@@ -103,7 +120,7 @@ class OverdueFilter(_YesFilter):
     parameter_name = "en_retard"
 
     def condition(self) -> Q:
-        return Q(pk__in=overdue_dossier_ids(timezone.localdate()))
+        return Q(pk__in=few_or_subquery(overdue_dossier_ids(timezone.localdate())))
 
 
 class MissionRiskFilter(_YesFilter):
@@ -116,7 +133,7 @@ class MissionRiskFilter(_YesFilter):
         at_risk = Deadline.objects.filter(
             status__in=PENDING, kind=DeadlineKind.MISSION_OBLIGATION, due__lte=horizon
         )
-        return Q(pk__in=at_risk.values("dossier_id"))
+        return Q(pk__in=few_or_subquery(at_risk.values_list("dossier_id", flat=True)))
 
 
 class AgencyFilter(admin.SimpleListFilter):

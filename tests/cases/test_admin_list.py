@@ -118,6 +118,23 @@ def test_the_overdue_filter_keeps_breached_and_open_past_due_deadlines(
     assert found(client, en_retard="1", q=late.worker.last_name) == {late.pk}
 
 
+@pytest.mark.parametrize("few_ids", [5000, 1], ids=["ids read first", "ids as a subquery"])
+def test_the_overdue_filter_answers_the_same_with_many_overdue_deadlines(
+    client, agencies, case_worker, monkeypatch, few_ids
+):
+    """Past FEW_IDS overdue dossiers the filter keeps its subquery: slower, same answer."""
+    monkeypatch.setattr("cases.admin_list.FEW_IDS", few_ids)
+    mine, other = agencies
+    today = timezone.localdate()
+    late = [DossierFactory(agency=mine) for _ in range(3)]
+    for dossier in late:
+        deadline(dossier, today - dt.timedelta(days=2))
+    deadline(DossierFactory(agency=other), today - dt.timedelta(days=3))
+    DossierFactory(agency=mine)
+    client.force_login(case_worker)
+    assert found(client, en_retard="1") == {d.pk for d in late}
+
+
 def test_the_mission_risk_filter_keeps_pending_mission_deadlines_within_30_days(
     client, agencies, case_worker
 ):

@@ -28,7 +28,8 @@ def create_indexes(apps, schema_editor):
         print(
             "\n  pg_trgm unavailable (" + str(error).strip().splitlines()[0] + "): the search "
             "by name works without its trigram indexes. Create the extension as a superuser "
-            "(CREATE EXTENSION pg_trgm) and run this migration again to add them."
+            "(CREATE EXTENSION pg_trgm), then run `manage.py migrate cases 0008` and "
+            "`manage.py migrate` to add them."
         )
         return
     with connection.cursor() as cursor:

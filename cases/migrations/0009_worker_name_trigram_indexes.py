@@ -4,8 +4,9 @@ The search matches part of a worker's last or first name, case aside: Django's `
 `UPPER(name::text) LIKE UPPER('%word%')`. No B-tree serves a pattern that starts with `%`;
 a GIN index of the trigrams of `UPPER(name)` does (at 1 000 000 dossiers, 770 000 workers
 are otherwise read for every search). pg_trgm is a trusted extension (PostgreSQL 13+): the
-owner of the database may create it. A role that may not gets a notice and no indexes: the
-search still answers, more slowly (README « Production »).
+owner of the database may create it. A role that may not gets a notice (in French, as the
+product's other messages) and no indexes: the search still answers, more slowly (README
+« Production »).
 
 The indexes are not in the models' state: SQLite has no equivalent, and the models describe
 both databases.
@@ -26,10 +27,10 @@ def create_indexes(apps, schema_editor):
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     except DatabaseError as error:
         print(
-            "\n  pg_trgm unavailable (" + str(error).strip().splitlines()[0] + "): the search "
-            "by name works without its trigram indexes. Create the extension as a superuser "
-            "(CREATE EXTENSION pg_trgm), then run `manage.py migrate cases 0008` and "
-            "`manage.py migrate` to add them."
+            "\n  Extension pg_trgm indisponible (" + str(error).strip().splitlines()[0] + ") : "
+            "la recherche par nom fonctionne sans ses index trigrammes, plus lentement. "
+            "Créez l'extension en superutilisateur (CREATE EXTENSION pg_trgm), puis lancez "
+            "`manage.py migrate cases 0008` et `manage.py migrate` pour les ajouter."
         )
         return
     with connection.cursor() as cursor:

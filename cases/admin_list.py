@@ -180,20 +180,23 @@ def dossier_search(queryset: QuerySet, search_term: str, *, with_nir: bool) -> Q
 
     Each word matches the worker's last or first name (contains; not for a word with a
     digit), the worker's full NIR (only when `with_nir`: a search would otherwise confirm a
-    number) or the AKTO reference (both exact). The workers are looked up first, on their own (narrow) table and name
-    index, the NIR through its index; the dossiers then by worker id and the reference
-    through its index — not a name `LIKE` over a join for every dossier of the agency, nor a
-    case-insensitive `LIKE` on the NIR and the reference, which no index serves.
+    number) or the AKTO reference (both exact). The workers are looked up first, on their
+    own (narrow) table and name index, the NIR through its index; the dossiers then by
+    worker id and the reference through its index — not a name `LIKE` over a join for every
+    dossier of the agency, nor a case-insensitive `LIKE` on the NIR and the reference, which
+    no index serves.
     """
+    # Each word is asked among the dossiers in view (the user's agencies, the filters): a
+    # common name matches thousands of dossiers in the whole network. The dossiers in view,
+    # not the result of the previous words, which each word's questions would otherwise
+    # nest and ask again.
+    in_view = queryset.order_by().values("pk")
     for bit in search_terms(search_term):
         # Exact values, case aside, matched through their indexes: as typed, in upper and in
         # lower case (a NIR has at most one letter, 2A or 2B; AKTO references are upper case).
         exact = {bit, bit.upper(), bit.lower()}
         # One indexed question per field, united: an OR of them would read every dossier.
-        # Each is asked among the dossiers in view (the user's agencies, the filters): a
-        # common name matches thousands of dossiers in the whole network.
-        dossiers = queryset.order_by().values("pk")
-        found = dossiers.filter(akto_reference__in=exact)
+        found = in_view.filter(akto_reference__in=exact)
         if not any(char.isdigit() for char in bit):
             # A word with a digit is a reference or a NIR, never part of a person's name: it
             # is not looked for among the names (on PostgreSQL through the trigram indexes of
@@ -201,9 +204,9 @@ def dossier_search(queryset: QuerySet, search_term: str, *, with_nir: bool) -> Q
             by_name = Worker.objects.filter(
                 Q(last_name__icontains=bit) | Q(first_name__icontains=bit)
             )
-            found = found.union(dossiers.filter(worker_id__in=by_name.order_by().values("pk")))
+            found = found.union(in_view.filter(worker_id__in=by_name.order_by().values("pk")))
         if with_nir:
             nir = Worker.objects.filter(nir__in=exact).order_by().values("pk")
-            found = found.union(dossiers.filter(worker_id__in=nir))
+            found = found.union(in_view.filter(worker_id__in=nir))
         queryset = queryset.filter(pk__in=found)
     return queryset

@@ -303,6 +303,7 @@ def run(bench: Bench) -> list[Figure]:
                     duration=min(duration, 5),
                     once=True,
                 )
+            # wrk does not count the response on which a thread stops: one per thread.
             exhausted = wrk["requests"] >= len(open_ids) - 2
             floor = _transition_floor(dossier, open_ids[-1])
             figures.append(
@@ -355,14 +356,12 @@ class PutBack:
         from notifications.models import Deadline, Notification
 
         history = Dossier.history.model
+        # (model, its primary key, its dossier column), notices before their deadlines.
         self.appended = [
-            (model, pk_name, dossier_field)
-            for model, pk_name, dossier_field in (
-                (DossierEvent, "pk", "dossier_id"),
-                (history, "history_id", "id"),
-                (Notification, "pk", "dossier_id"),
-                (Deadline, "pk", "dossier_id"),
-            )
+            (DossierEvent, "pk", "dossier_id"),
+            (history, "history_id", "id"),
+            (Notification, "pk", "dossier_id"),
+            (Deadline, "pk", "dossier_id"),
         ]
         self.last_ids = {
             model: model.objects.aggregate(last=Max(pk_name))["last"] or 0

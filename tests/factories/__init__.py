@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import string
 from decimal import Decimal
 
 import factory
@@ -72,7 +73,7 @@ def _letters(n: int, width: int) -> str:
     letters = ""
     for _ in range(width):
         n, digit = divmod(n, 26)
-        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+        letters = string.ascii_lowercase[digit] + letters
     return letters
 
 

@@ -171,7 +171,7 @@ class Bench:
         return 2 if self.quick else 5
 
     def user(self, username: str):
-        """One of the fixed accounts generate_load creates (see cases/loadgen)."""
+        """One of the fixed accounts generate_load creates (see bench/loadgen)."""
         from cases.models import User
 
         return User.objects.get(username=username)

@@ -7,7 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self) -> None:
-        from cases import admin_ledger  # noqa: F401  (the ledger admin lives outside admin.py)
         from cases.models import User
         from cases.permissions import forget_agency_ids
 

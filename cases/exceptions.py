@@ -1,6 +1,6 @@
 """Domain errors, each with a French message; the admin and the API translate them."""
 
-from cases.findings import Finding
+from cases.rules.findings import Finding
 
 
 class DossierError(Exception):

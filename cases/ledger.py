@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from cases.choices import FundingLineKind
-from cases.findings import Finding
 from cases.models import Dossier, FundingLine
+from cases.rules.findings import Finding
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -115,7 +115,7 @@ def ledger_findings(dossier: Dossier) -> list[Finding]:
 
 def funding_estimate_record(*, dossier: Dossier, on: dt.date, by=None) -> FundingLine | None:
     """Record the rules engine's estimate as a ledger line (None when the rate is unknown)."""
-    from cases.plan_checks import dossier_funding
+    from cases.rules.plan_checks import dossier_funding
 
     found = dossier_funding(dossier)
     if found.rate_unknown:

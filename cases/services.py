@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from cases import checks, transitions
 from cases.choices import FINAL_STATES, DocumentStatus
 from cases.exceptions import (
     ConcurrentChange,
@@ -27,6 +26,7 @@ from cases.permissions import (
     may_edit_records,
     scope_dossiers,
 )
+from cases.workflow import checks, transitions
 from notifications.services.recheck import dossier_refresh
 
 logger = logging.getLogger(__name__)

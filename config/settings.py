@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "accords",
     "notifications",
     "reports",
+    "bench",  # benchmark tooling: the generate_load command (bench/loadgen), no models
     "django_fsm",  # after our apps, so that cases/templates/django_fsm/ overrides its templates
 ]
 

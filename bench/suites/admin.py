@@ -163,7 +163,7 @@ def run(bench: Bench) -> list[Figure]:
     client.force_login(user)
     sample = _sample(user)
     name, reference = sample.worker.last_name, sample.akto_reference
-    from cases.admin_list import MISSION_RISK_DAYS
+    from cases.admin.changelist import MISSION_RISK_DAYS
 
     today = bench.today.isoformat()
     risk_day = (bench.today + dt.timedelta(days=MISSION_RISK_DAYS)).isoformat()

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from cases import transitions
 from cases.models import Dossier
+from cases.workflow import transitions
 
 
 def _field_type(field: forms.Field) -> str:

@@ -14,8 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accords.models import Accord, Certification
-from cases import checks, selectors, services
-from cases import transitions as workflow
+from cases import selectors, services
 from cases.api import serializers as s
 from cases.api.filters import (
     CertificationFilter,
@@ -31,6 +30,8 @@ from cases.api.transitions import describe_transitions
 from cases.models import SensitiveDataAccess
 from cases.permissions import may_see_nir
 from cases.sensitive import sensitive_read_log
+from cases.workflow import checks
+from cases.workflow import transitions as workflow
 from config.parsers import SafeJSONParser
 
 ID_PARAMETER = OpenApiParameter(

@@ -10,7 +10,7 @@ from cases.choices import CancellationReason, Dispositif, DossierState
 from cases.models.base import TimeStampedModel
 from cases.permissions import transition_permission
 from cases.validators import validate_certification_code
-from cases.workflow import follows_path
+from cases.workflow.paths import follows_path
 
 S = DossierState
 NON_FINAL = [s for s in DossierState if s not in (S.CLOSED, S.CANCELLED)]
@@ -193,7 +193,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         S.OPINION_REQUESTED,
         S.OPINION_GIVEN,
         "Enregistrer l'avis favorable",
-        form="cases.transition_forms.GiveOpinionForm",
+        form="cases.workflow.forms.GiveOpinionForm",
     )
     def give_opinion(self) -> None:
         """CAR: record the favourable opinion of the FPE.TT (an unfavourable one cancels)."""
@@ -203,7 +203,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         S.DRAFT,
         S.FUNDS_REQUESTED,
         "Demander la réservation de fonds",
-        form="cases.transition_forms.RequestFundsForm",
+        form="cases.workflow.forms.RequestFundsForm",
     )
     def request_funds(self) -> None:
         """Ask AKTO to reserve funds (the filing itself for CIPI and CDPI)."""
@@ -213,7 +213,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         S.FUNDS_REQUESTED,
         S.FUNDS_RESERVED,
         "Enregistrer la réservation",
-        form="cases.transition_forms.ReserveFundsForm",
+        form="cases.workflow.forms.ReserveFundsForm",
     )
     def reserve_funds(self) -> None:
         """Record AKTO's reservation: amount, reference, date."""
@@ -223,7 +223,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         [S.DRAFT, S.FUNDS_RESERVED, S.OPINION_GIVEN],
         S.SUBMITTED,
         "Déposer à l'AKTO",
-        form="cases.transition_forms.SubmitForm",
+        form="cases.workflow.forms.SubmitForm",
     )
     def submit(self) -> None:
         """Record the deposit with AKTO: date and AKTO reference."""
@@ -233,7 +233,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         S.SUBMITTED,
         S.ACCEPTED,
         "Enregistrer l'accord de l'AKTO",
-        form="cases.transition_forms.DecisionForm",
+        form="cases.workflow.forms.DecisionForm",
     )
     def accept(self) -> None:
         """Record AKTO's acceptance."""
@@ -243,7 +243,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         S.SUBMITTED,
         S.REFUSED,
         "Enregistrer le refus de l'AKTO",
-        form="cases.transition_forms.RefusalForm",
+        form="cases.workflow.forms.RefusalForm",
     )
     def refuse(self) -> None:
         """Record AKTO's refusal (a comment is required)."""
@@ -269,7 +269,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         [S.MISSION_FOLLOW_UP, S.IN_TRAINING],
         S.REIMBURSEMENT_REQUESTED,
         "Demander le remboursement",
-        form="cases.transition_forms.ReimbursementForm",
+        form="cases.workflow.forms.ReimbursementForm",
     )
     def request_reimbursement(self) -> None:
         """Ask AKTO to reimburse the training (and pay, for CAR)."""
@@ -283,7 +283,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         NON_FINAL,
         S.CANCELLED,
         "Annuler le dossier",
-        form="cases.transition_forms.CancelForm",
+        form="cases.workflow.forms.CancelForm",
     )
     def cancel(self) -> None:
         """Stop the dossier for good: rupture, abandonment, refusal or error (reason required)."""

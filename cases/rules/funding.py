@@ -6,7 +6,7 @@ An unknown rate yields `rate_unknown` and no amount: the product never guesses m
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from cases.findings import Finding
+from cases.rules.findings import Finding
 
 CENT = Decimal("0.01")
 

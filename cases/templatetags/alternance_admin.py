@@ -2,7 +2,7 @@
 
 from django import template
 
-from cases.dashboard import dashboard_for, urgency
+from cases.admin.dashboard import dashboard_for, urgency
 
 register = template.Library()
 

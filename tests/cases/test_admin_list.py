@@ -123,7 +123,7 @@ def test_the_overdue_filter_answers_the_same_with_many_overdue_deadlines(
     client, agencies, case_worker, monkeypatch, few_ids
 ):
     """Past FEW_IDS overdue dossiers the filter keeps its subquery: slower, same answer."""
-    monkeypatch.setattr("cases.admin_list.FEW_IDS", few_ids)
+    monkeypatch.setattr("cases.admin.changelist.FEW_IDS", few_ids)
     mine, other = agencies
     today = timezone.localdate()
     late = [DossierFactory(agency=mine) for _ in range(3)]

@@ -218,7 +218,7 @@ def test_a_closed_dossier_page_still_renders(logged_in, setup):
 def test_a_big_list_is_counted_up_to_a_cap_and_keeps_its_order(logged_in, setup, monkeypatch):
     from django.contrib import admin
 
-    from cases.admin_list import CappedCountPaginator
+    from cases.admin.changelist import CappedCountPaginator
     from cases.models import Dossier
 
     _, mine, _ = setup

@@ -1,7 +1,7 @@
 """The dossier state machine: every dispositif, every state, every transition (DOMAIN.md §3).
 
 The expected paths are written out here again, from DOMAIN.md §3, independently of
-`cases.workflow`, so that a mistake in the code's table cannot hide in its own test.
+`cases.workflow.paths`, so that a mistake in the code's table cannot hide in its own test.
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ from cases.exceptions import TransitionInvalid, TransitionNotAllowed
 from cases.models import Dossier, DossierEvent
 from cases.reference import load_document_requirements
 from cases.services import dossier_run_transition
-from cases.transitions import TRANSITION_NAMES
+from cases.workflow.transitions import TRANSITION_NAMES
 from tests.factories import DossierFactory, UserFactory
 
 S = DossierState

@@ -5,11 +5,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from cases import checks
 from cases.choices import Role
 from cases.exceptions import TransitionBlocked
 from cases.models import Dossier
 from cases.services import dossier_run_transition
+from cases.workflow import checks
 from tests.factories import DossierFactory, MissionFactory, UserFactory
 
 
@@ -200,7 +200,7 @@ def test_recording_outside_decisions_is_not_blocked_by_plan_rules(
 
 def test_dossier_rules_report(db):
     """CPNE decision of 1 June 2021 (CDPI 14 €/h); 003 — fiche CDPI (reservation, missions)."""
-    from cases.plan_checks import dossier_rules_report
+    from cases.rules.plan_checks import dossier_rules_report
 
     dossier = DossierFactory(cdpi=True, worker__other_agencies_branch_hours=D("200"))
     report = dossier_rules_report(dossier)

@@ -6,9 +6,9 @@ from decimal import Decimal as D
 import pytest
 
 from accords.rule_selectors import rate_in_force
-from cases import checks
 from cases.ledger import funding_line_add, ledger_summary
 from cases.rules.funding import estimate
+from cases.workflow import checks
 from tests.factories import DossierFactory
 
 

@@ -12,8 +12,8 @@ from accords.models import Accord, FundingRate, RuleSet
 from accords.reference_rules import load_rule_sets
 from cases.choices import Dispositif
 from cases.ledger import funding_estimate_record, ledger_summary
-from cases.plan_checks import dossier_deadlines
 from cases.rules.params import ParameterError, parse_parameters
+from cases.rules.plan_checks import dossier_deadlines
 from tests.factories import DossierFactory
 
 

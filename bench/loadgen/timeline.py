@@ -6,7 +6,7 @@ caller formats them once at the end.
 
 from dataclasses import dataclass, field
 
-from cases.loadgen.codes import D, S
+from bench.loadgen.codes import D, S
 
 # Share of each dispositif among dossiers (CPI is by far the most common).
 DISPOSITIF_WEIGHTS = {

@@ -8,11 +8,10 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from cases.choices import CancellationReason, Employment, FitnessStatus
-from cases.loadgen import names
-from cases.loadgen.codes import D, S
-from cases.loadgen.identifiers import nir_for
-from cases.loadgen.timeline import (
+from bench.loadgen import names
+from bench.loadgen.codes import D, S
+from bench.loadgen.identifiers import nir_for
+from bench.loadgen.timeline import (
     PRO_A,
     STATE_PICKERS,
     STATES_OF,
@@ -22,6 +21,7 @@ from cases.loadgen.timeline import (
     pick_cancelled_from,
     pick_dispositif,
 )
+from cases.choices import CancellationReason, Employment, FitnessStatus
 from cases.rules import dates
 from cases.rules.deadlines import LABELS, SILENCE_LABELS
 

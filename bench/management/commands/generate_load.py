@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.loadgen import LoadRefused, generate_load
+from bench.loadgen import LoadRefused, generate_load
 
 
 def _day(value: str) -> dt.date:

@@ -1,16 +1,15 @@
 """The case worker's admin. Writes on dossiers go through cases.services."""
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin
 
-from cases import permissions, services, transitions
-from cases.admin_history import ScopedHistoryAdmin
-from cases.admin_list import (
+from cases import permissions, services
+from cases.admin.base import AgencyScopedAdmin, _agencies_of
+from cases.admin.changelist import (
     AgencyFilter,
     CappedCountPaginator,
     CaseWorkerFilter,
@@ -20,119 +19,22 @@ from cases.admin_list import (
     dossier_search,
     with_next_deadline,
 )
-from cases.admin_security import revoke_api_tokens, unlock_logins
-from cases.admin_sensitive import WorkerSensitiveAdminMixin
-from cases.akto_package import akto_package_build
+from cases.admin.dashboard import urgency
+from cases.admin.dossier_page import dossier_overview
+from cases.admin.history import ScopedHistoryAdmin
 from cases.choices import FINAL_STATES
-from cases.dashboard import urgency
-from cases.dossier_page import dossier_overview
 from cases.exceptions import DossierError
 from cases.models import (
-    Agency,
-    ClientCompany,
     Document,
-    DocumentRequirement,
     Dossier,
     DossierEvent,
     Mission,
-    TrainingProvider,
     User,
-    Worker,
 )
-from cases.models.workers import HEALTH_FIELDS
-from cases.plan_preview import PLAN_FIELDS, plan_preview
+from cases.rules.plan_preview import PLAN_FIELDS, plan_preview
+from cases.workflow import transitions
+from cases.workflow.akto_package import akto_package_build
 from notifications.services.recheck import dossier_refresh
-
-
-class RoleAccessMixin:
-    """Model permissions from the role table of cases.permissions, not from Django groups."""
-
-    def _may(self, request, action: str) -> bool:
-        return permissions.may_access_model(request.user, self.model._meta.model_name, action)
-
-    def has_module_permission(self, request):
-        return self._may(request, "view")
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, "view")
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request, "add")
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, "change")
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, "delete")
-
-
-class AgencyScopedAdmin(RoleAccessMixin, admin.ModelAdmin):
-    """Rows belong to an agency: each user sees only their agencies' rows."""
-
-    agency_path = "agency"
-
-    def get_queryset(self, request):
-        return permissions.scope_by_agency(
-            super().get_queryset(request), request.user, self.agency_path
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agency":
-            kwargs["queryset"] = _agencies_of(request.user)
-        elif db_field.name == "worker":
-            kwargs["queryset"] = permissions.scope_by_agency(
-                Worker.objects.select_related("agency"), request.user
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-def _agencies_of(user):
-    if permissions.is_administrator(user):
-        return Agency.objects.all()
-    return Agency.objects.filter(users=user)
-
-
-@admin.register(Agency)
-class AgencyAdmin(RoleAccessMixin, admin.ModelAdmin):
-    list_display = ["name", "siret", "kind", "company_name", "region", "departement"]
-    list_filter = ["kind", "company_name", "region"]
-    search_fields = ["name", "siret", "company_name"]
-
-    def get_queryset(self, request):
-        return _agencies_of(request.user)
-
-
-@admin.register(ClientCompany)
-class ClientCompanyAdmin(RoleAccessMixin, admin.ModelAdmin):
-    list_display = ["name", "siret", "city"]
-    search_fields = ["name", "siret", "city"]
-
-
-@admin.register(TrainingProvider)
-class TrainingProviderAdmin(RoleAccessMixin, admin.ModelAdmin):
-    list_display = ["name", "siret", "nda_number", "city"]
-    search_fields = ["name", "siret", "nda_number"]
-
-
-@admin.register(DocumentRequirement)
-class DocumentRequirementAdmin(RoleAccessMixin, admin.ModelAdmin):
-    list_display = ["dispositif", "transition", "kind", "only_with_afest", "source"]
-    list_filter = ["dispositif", "transition", "kind"]
-
-
-@admin.register(Worker)
-class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
-    list_display = ["__str__", "birth_date", "nir_masked", "employment", "agency"]
-    list_filter = ["employment", ("agency", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["last_name", "first_name", "=nir"]
-    list_select_related = ["agency"]
-
-    def get_exclude(self, request, obj=None):
-        """Health data stays hidden from the roles that have no need for it."""
-        excluded = list(super().get_exclude(request, obj) or [])
-        if not permissions.may_see_health_data(request.user):
-            excluded += list(HEALTH_FIELDS)
-        return excluded
 
 
 class MissionInline(admin.TabularInline):
@@ -311,7 +213,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         return permissions.scope_dossiers(Dossier.objects.all(), request.user)
 
     def get_search_results(self, request, queryset, search_term):
-        """The fields above, searched in two steps (see cases.admin_list.dossier_search)."""
+        """The fields above, searched in two steps (see cases.admin.changelist.dossier_search)."""
         if not search_term:
             return queryset, False
         with_nir = permissions.may_see_nir(request.user)
@@ -485,50 +387,3 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
 def _error_text(error: DossierError) -> str:
     details = [f"{field} : {' '.join(msgs)}" for field, msgs in error.errors.items()]
     return " ".join([error.message, *details])
-
-
-@admin.register(Mission)
-class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
-    agency_path = "worker__agency"
-    list_display = ["worker", "client_company", "start", "end", "hours", "dossier"]
-    list_select_related = ["worker", "client_company", "dossier"]
-    search_fields = ["worker__last_name", "client_company__name"]
-    date_hierarchy = "start"
-
-
-@admin.register(Document)
-class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
-    agency_path = "dossier__agency"
-    list_display = ["dossier", "kind", "status", "received_on"]
-    list_filter = ["kind", "status"]
-    list_select_related = ["dossier__worker"]
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    fieldsets = [
-        *DjangoUserAdmin.fieldsets,
-        ("Rôle et agences", {"fields": ["role", "agencies"]}),
-    ]
-    list_display = ["username", "first_name", "last_name", "role", "is_active"]
-    list_filter = ["role", "is_active"]
-    filter_horizontal = ["agencies", "groups", "user_permissions"]
-    actions = [revoke_api_tokens, unlock_logins]
-
-    def _may(self, request):
-        return permissions.is_administrator(request.user)
-
-    def has_module_permission(self, request):
-        return self._may(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_add_permission(self, request):
-        return self._may(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request)

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cases import checks, transitions
-from cases.findings import Finding
 from cases.models import DocumentRequirement, Dossier
+from cases.rules.findings import Finding
 from cases.selectors import pending_deadlines
+from cases.workflow import checks, transitions
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from accords.rule_selectors import (
     rule_set_in_force,
     rules_answer,
 )
-from cases.findings import Finding
 from cases.models import Dossier, Mission
 from cases.rules import deadlines as rule_deadlines
 from cases.rules.engine import check_plan, french_number
+from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
 from cases.rules.params import RuleParameters
 from cases.rules.plan import Plan, WorkerSituation

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Min
 
 from accords.rule_selectors import rule_set_in_force
+from bench.loadgen import generate
+from bench.loadgen.timeline import STATES_OF
 from cases.choices import Dispositif, DossierState, Role
-from cases.loadgen import generate
-from cases.loadgen.timeline import STATES_OF
 from cases.models import (
     Agency,
     ClientCompany,

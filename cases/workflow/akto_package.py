@@ -19,7 +19,7 @@ from reportlab.pdfgen import canvas
 from cases.choices import Dispositif
 from cases.exceptions import DossierError
 from cases.models import Document, DocumentRequirement, Dossier
-from cases.plan_checks import dossier_funding
+from cases.rules.plan_checks import dossier_funding
 
 # CIPI and CDPI are filed with AKTO by their fund-reservation request (DOMAIN.md §3).
 FILED_BY_RESERVATION = frozenset({Dispositif.CIPI, Dispositif.CDPI})

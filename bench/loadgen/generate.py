@@ -16,14 +16,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accords.models import FundingProgramme, FundingRate, RuleSet
+from bench.loadgen import names
+from bench.loadgen.dossiers import AgencyRef, Chunk, Context, RateRef, RuleSetRef
+from bench.loadgen.identifiers import siret_for
+from bench.loadgen.progress import Progress
+from bench.loadgen.timeline import STATES_OF
+from bench.loadgen.writer import Writer, table_of
 from cases.choices import AgencyKind, Role
 from cases.choices import DossierState as S
-from cases.loadgen import names
-from cases.loadgen.dossiers import AgencyRef, Chunk, Context, RateRef, RuleSetRef
-from cases.loadgen.identifiers import siret_for
-from cases.loadgen.progress import Progress
-from cases.loadgen.timeline import STATES_OF
-from cases.loadgen.writer import Writer, table_of
 from cases.models import (
     Agency,
     ClientCompany,

@@ -3,10 +3,15 @@
 from dataclasses import dataclass, field
 
 from accords.rule_selectors import rule_set_in_force
-from cases.findings import Finding
 from cases.models import Dossier
-from cases.plan_checks import dossier_deadlines, dossier_funding, plan_findings, rule_set_missing
+from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, rate_unknown_finding
+from cases.rules.plan_checks import (
+    dossier_deadlines,
+    dossier_funding,
+    plan_findings,
+    rule_set_missing,
+)
 
 # What the plan needs before the rules can say anything.
 PLAN_FIELDS = (

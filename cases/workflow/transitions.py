@@ -6,7 +6,7 @@ from django.utils.module_loading import import_string
 from django_fsm import Transition
 
 from cases.models import Dossier
-from cases.transition_forms import CommentForm, TransitionForm
+from cases.workflow.forms import CommentForm, TransitionForm
 
 
 def all_transitions() -> dict[str, Transition]:

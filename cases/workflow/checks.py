@@ -1,9 +1,9 @@
 """Checks that a dossier is ready for its next step; errors block the transition."""
 
-from cases.findings import Finding
 from cases.ledger import ledger_findings
 from cases.models import DocumentRequirement, Dossier
-from cases.plan_checks import AFTER_TRAINING, rules_findings
+from cases.rules.findings import Finding
+from cases.rules.plan_checks import AFTER_TRAINING, rules_findings
 
 
 def missing_documents(dossier: Dossier, transition: str) -> list[DocumentRequirement]:

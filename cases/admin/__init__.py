@@ -1,0 +1,3 @@
+"""The case worker's admin, one module per kind of page; importing them registers them."""
+
+from cases.admin import dossiers, ledger, records, users  # noqa: F401

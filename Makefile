@@ -42,6 +42,7 @@ test: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run

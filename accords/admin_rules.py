@@ -4,14 +4,13 @@ import dataclasses
 import json
 
 from django.contrib import admin
-from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accords.admin_access import AdministratorEditsMixin
 from accords.models import FundingRate, RuleSet
-from notifications.services.recheck import rule_set_changed
+from accords.services import rule_set_save
 
 
 def parameter_changes(old, new, path: str = "") -> list[tuple[str, str, str]]:
@@ -69,9 +68,7 @@ class RuleSetAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
         return RuleSetChanges(self.model, historical_record)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:  # the dossiers it governs are re-checked once the change is committed
-            transaction.on_commit(lambda: rule_set_changed(rule_set_id=obj.pk))
+        rule_set_save(rule_set=obj, by=request.user, created=not change)
 
     @admin.display(description="paramètres (lecture)")
     def parameters_display(self, obj: RuleSet) -> str:

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.db import transaction
 
 from accords.importers import ParsedAccord, ParsedListEntry, parse_file
-from accords.models import Accord, Article, Certification, CertificationListEntry
+from accords.models import Accord, Article, Certification, CertificationListEntry, RuleSet
 from accords.models.registry import AccordStatus
+from accords.signals import rule_set_corrected
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,18 @@ def _certification(entry: ParsedListEntry) -> Certification:
         code=entry.rncp_code, defaults={"title": entry.title[:500], "level": entry.level}
     )
     return certification
+
+
+@transaction.atomic
+def rule_set_save(*, rule_set: RuleSet, by, created: bool) -> RuleSet:
+    """Validate and save a rule set; a correction of an existing one, once committed, has the
+    dossiers it governs checked again (`accords.signals.rule_set_corrected`)."""
+    rule_set.full_clean()
+    rule_set._history_user = by
+    rule_set.save()
+    if not created:
+        rule_set_id = rule_set.pk
+        transaction.on_commit(
+            lambda: rule_set_corrected.send(sender=RuleSet, rule_set_id=rule_set_id)
+        )
+    return rule_set

@@ -3,15 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Dispositif(models.TextChoices):
-    CPI = "CPI", _("CPI — contrat de professionnalisation intérimaire")
-    CAI = "CAI", _("CAI — contrat d'apprentissage intérimaire")
-    CIPI = "CIPI", _("CIPI — contrat d'insertion professionnelle intérimaire")
-    CDPI = "CDPI", _("CDPI — contrat de développement professionnel intérimaire")
-    CAR = "CAR", _("CAR — contrat d'alternance reconversion")
-    PRO_A_INTERIM = "PRO_A_INTERIM", _("Pro-A — salariés intérimaires en CDII")
-    PRO_A_PERMANENT = "PRO_A_PERMANENT", _("Pro-A — salariés permanents")
+# Defined with the law (accords), named here too so that cases code has one place for its codes.
+from accords.choices import Dispositif as Dispositif
+from accords.choices import Employment as Employment
+from accords.choices import PublicCode as PublicCode
 
 
 class DossierState(models.TextChoices):
@@ -45,43 +40,6 @@ class Role(models.TextChoices):
 class AgencyKind(models.TextChoices):
     ETT = "ETT", _("ETT — entreprise de travail temporaire")
     ETTI = "ETTI", _("ETTI — entreprise de travail temporaire d'insertion")
-
-
-class Employment(models.TextChoices):
-    CTT = "CTT", _("CTT — contrat de mission")
-    CDII = "CDII", _("CDII — CDI intérimaire")
-    CDI = "CDI", _("CDI — salarié permanent")
-
-
-class PublicCode(models.TextChoices):
-    """A worker's situation on the start date (DOMAIN.md §7, « Public codes »)."""
-
-    JOB_SEEKER = "JOB_SEEKER", _("Demandeur d'emploi inscrit à France Travail")
-    JOB_SEEKER_LONG_TERM = "JOB_SEEKER_LONG_TERM", _("Demandeur d'emploi de longue durée (> 1 an)")
-    RSA = "RSA", _("Bénéficiaire du RSA")
-    ASS = "ASS", _("Bénéficiaire de l'ASS")
-    AAH = "AAH", _("Bénéficiaire de l'AAH")
-    DISABILITY = "DISABILITY", _("Bénéficiaire de l'obligation d'emploi (RQTH incluse)")
-    UNFIT_FORMER_JOB = "UNFIT_FORMER_JOB", _("Inapte définitivement à son ancien métier")
-    BASIC_SKILLS_GAP = "BASIC_SKILLS_GAP", _("Ne maîtrise pas les savoirs de base")
-    REFUGEE = "REFUGEE", _("Réfugié, protection internationale ou demandeur d'asile")
-    NO_EXPERIENCE_LOW_QUALIFICATION = (
-        "NO_EXPERIENCE_LOW_QUALIFICATION",
-        _("Sans expérience professionnelle ni diplôme au-delà du niveau 3"),
-    )
-    NO_WORK_1Y = "NO_WORK_1Y", _("Sans activité professionnelle depuis au moins un an")
-    ETTI_FOLLOWED = "ETTI_FOLLOWED", _("Suivi par une ETTI")
-    CAREER_CHANGE = "CAREER_CHANGE", _("En reconversion professionnelle")
-    FORMER_CUI = "FORMER_CUI", _("Ancien titulaire d'un CUI")
-    MISSION_LOCALE = "MISSION_LOCALE", _("Suivi par une mission locale")
-    NO_SECONDARY_DIPLOMA = (
-        "NO_SECONDARY_DIPLOMA",
-        _("Sans diplôme du second cycle ni diplôme professionnel"),
-    )
-    AT_MP = "AT_MP", _("Accident du travail ou maladie professionnelle en mission")
-    PARTIAL_ACTIVITY = "PARTIAL_ACTIVITY", _("Salarié permanent en activité partielle")
-    BUSINESS_CREATION = "BUSINESS_CREATION", _("Projet de création d'entreprise")
-    TOP_ATHLETE = "TOP_ATHLETE", _("Sportif de haut niveau")
 
 
 class FitnessStatus(models.TextChoices):
@@ -137,3 +95,21 @@ class FundingLineKind(models.TextChoices):
     RESERVED = "reserved", _("Réservé (AKTO)")
     CLAIMED = "claimed", _("Demandé (remboursement)")
     PAID = "paid", _("Payé (AKTO)")
+
+
+class DeadlineKind(models.TextChoices):
+    """The deadlines and obligations a dossier carries (DOMAIN.md §3, table of deadlines)."""
+
+    AKTO_DEPOSIT = "akto_deposit", "Dépôt du dossier à l'AKTO"
+    AKTO_DECISION = "akto_decision", "Décision de l'AKTO"
+    FUND_RESERVATION = "fund_reservation", "Réservation des fonds"
+    FPETT_OPINION = "fpett_opinion", "Avis du FPE.TT"
+    MISSION_OBLIGATION = "mission_obligation", "Obligation de missions"
+    REIMBURSEMENT_REQUEST = "reimbursement_request", "Demande de remboursement"
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "À faire"
+    MET = "met", "Respectée"
+    BREACHED = "breached", "Dépassée"
+    WAIVED = "waived", "Levée"

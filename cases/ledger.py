@@ -10,6 +10,7 @@ from django.db.models import Sum
 from cases.choices import FundingLineKind
 from cases.models import Dossier, FundingLine
 from cases.rules.findings import Finding
+from cases.rules.plan_checks import dossier_funding
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -115,8 +116,6 @@ def ledger_findings(dossier: Dossier) -> list[Finding]:
 
 def funding_estimate_record(*, dossier: Dossier, on: dt.date, by=None) -> FundingLine | None:
     """Record the rules engine's estimate as a ledger line (None when the rate is unknown)."""
-    from cases.rules.plan_checks import dossier_funding
-
     found = dossier_funding(dossier)
     if found.rate_unknown:
         return None

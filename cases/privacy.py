@@ -15,11 +15,18 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from cases.choices import FINAL_STATES
-from cases.models import Document, Dossier, DossierEvent, Mission, SensitiveDataAccess, Worker
-from notifications.models import Deadline, Notification
+from cases.models import (
+    Deadline,
+    Document,
+    Dossier,
+    DossierEvent,
+    Mission,
+    SensitiveDataAccess,
+    Worker,
+)
+from cases.signals import dossiers_anonymised, person_export_requested
 
 ANONYMOUS_NAME = "ANONYME"
-ANONYMISED_NOTICE = "Message effacé : le dossier a été anonymisé."
 
 
 def workers_to_anonymise(*, older_than_days: int, now: dt.datetime | None = None):
@@ -72,7 +79,7 @@ def worker_anonymise(*, worker_id: int, older_than_days: int) -> bool:
     dossiers.update(notes="", agency_tutor="", eu_tutor="")
     DossierEvent.objects.filter(dossier_id__in=dossier_ids).update(comment="")
     Deadline.objects.filter(dossier_id__in=dossier_ids).update(waiver_reason="")
-    Notification.objects.filter(dossier_id__in=dossier_ids).update(message=ANONYMISED_NOTICE)
+    dossiers_anonymised.send(sender=Dossier, dossier_ids=dossier_ids)
     for document in Document.objects.filter(dossier_id__in=dossier_ids).exclude(file=""):
         name, storage = document.file.name, document.file.storage
         transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
@@ -108,7 +115,7 @@ def person_export(*, worker_id: int) -> dict:
     dossier_ids = [d.pk for d in dossiers]
     identity = _row(worker)
     identity["agency"] = str(worker.agency)
-    return {
+    export = {
         "exported_at": timezone.now(),
         "worker": identity,
         "dossiers": [
@@ -133,12 +140,6 @@ def person_export(*, worker_id: int) -> dict:
         "deadlines": [
             _row(d) for d in Deadline.objects.filter(dossier_id__in=dossier_ids).order_by("due")
         ],
-        "notifications": [
-            {**_row(n), "created": n.created, "recipient": str(n.recipient)}
-            for n in Notification.objects.filter(dossier_id__in=dossier_ids)
-            .select_related("recipient")
-            .order_by("created", "pk")
-        ],
         "worker_history": [
             {
                 "date": h.history_date,
@@ -160,6 +161,12 @@ def person_export(*, worker_id: int) -> dict:
             for a in SensitiveDataAccess.objects.filter(worker=worker).order_by("at", "pk")
         ],
     }
+    # What the layers above keep about the person (the notices about their dossiers).
+    for _receiver, sections in person_export_requested.send(
+        sender=Worker, dossier_ids=dossier_ids, row=_row
+    ):
+        export.update(sections)
+    return export
 
 
 class ExportEncoder(DjangoJSONEncoder):

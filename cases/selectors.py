@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cases.choices import FINAL_STATES, Role
+from cases.choices import FINAL_STATES, DeadlineStatus, Role
 from cases.models import (
     Agency,
     ClientCompany,
+    Deadline,
     Document,
     Dossier,
     DossierEvent,
@@ -50,9 +51,6 @@ def training_provider_list(*, user) -> QuerySet[TrainingProvider]:
 
 
 def _pending_deadlines():
-    from notifications.choices import DeadlineStatus
-    from notifications.models import Deadline
-
     return Deadline.objects.filter(
         status__in=(DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
     ).order_by("safe_date", "pk")
@@ -107,8 +105,6 @@ def team_load(*, user, today: dt.date, soon_days: int = 3) -> list[TeamMemberLoa
     may see; a second query lists the agencies' case workers, so that a case worker with
     nothing to do shows with zeros. The most overdue first.
     """
-    from notifications.choices import DeadlineStatus
-
     horizon = today + dt.timedelta(days=soon_days)
     overdue = Q(deadlines__status=DeadlineStatus.BREACHED) | Q(
         deadlines__status=DeadlineStatus.OPEN, deadlines__due__lt=today

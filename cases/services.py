@@ -26,8 +26,8 @@ from cases.permissions import (
     may_edit_records,
     scope_dossiers,
 )
+from cases.refresh import dossier_refresh
 from cases.workflow import checks, transitions
-from notifications.services.recheck import dossier_refresh
 
 logger = logging.getLogger(__name__)
 

@@ -3,6 +3,8 @@
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
+from cases.api.schema import ErrorSerializer
+
 ERROR_DESCRIPTIONS = {
     "400": "Données invalides : `errors` donne les messages par champ.",
     "401": "Authentification absente ou invalide (jeton ou session).",
@@ -22,8 +24,6 @@ class ApiAutoSchema(AutoSchema):
     """drf-spectacular's schema, with every error response of the API documented."""
 
     def _get_response_bodies(self, direction="response"):
-        from cases.api.schema import ErrorSerializer
-
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

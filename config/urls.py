@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accords.api.rules_check import RulesCheckView
+from cases.api.rules_check import RulesCheckView
 
 admin.site.site_header = "Alternance intérim"
 admin.site.site_title = "Alternance intérim"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/reports/", include("reports.urls")),
-    path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/rules/check", RulesCheckView.as_view(), name="rules-check"),

@@ -7,14 +7,16 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 
 from cases.api.filters import ChoiceFilter, DateFilter, IdFilter
 from cases.api.permissions import IndividualData
 from cases.api.serializers import DescribedSerializerMixin
-from cases.models import Dossier
+from cases.choices import DeadlineKind, DeadlineStatus
+from cases.models import Deadline, Dossier
 from cases.permissions import scope_dossiers
-from notifications.choices import DeadlineKind, DeadlineStatus, NotificationLevel
-from notifications.models import Deadline, Notification
+from notifications.choices import NotificationLevel
+from notifications.models import Notification
 
 
 class DeadlineSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
@@ -172,3 +174,9 @@ class NotificationViewSet(
             )
             notification.refresh_from_db()
         return Response(self.get_serializer(notification).data)
+
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("notifications", NotificationViewSet, basename="notification")

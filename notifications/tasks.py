@@ -5,7 +5,9 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from notifications.services import emails, sweep
+from cases.deadlines import deadlines_sync
+from cases.models import Dossier
+from notifications.services import emails, recheck, sweep
 
 logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -44,8 +46,6 @@ def send_digests() -> int:
 
 @shared_task(name="notifications.sync_dossier_deadlines", acks_late=True, **RETRY)
 def sync_dossier_deadlines(dossier_id: int) -> int:
-    from cases.models import Dossier
-    from notifications.services.deadlines import deadlines_sync
 
     dossier = Dossier.objects.filter(pk=dossier_id).select_related("worker", "agency").first()
     if dossier is None:
@@ -55,6 +55,4 @@ def sync_dossier_deadlines(dossier_id: int) -> int:
 
 @shared_task(name="notifications.recheck_rule_set", acks_late=True, **RETRY)
 def recheck_rule_set(rule_set_id: int) -> dict:
-    from notifications.services.recheck import recheck_rule_set as recheck
-
-    return recheck(rule_set_id)
+    return recheck.recheck_rule_set(rule_set_id)

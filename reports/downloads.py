@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from reports import exports
+from reports.pdf import report_pdf
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
@@ -23,7 +24,5 @@ def build(report: dict, fmt: str, table_key: str | None = None) -> tuple[bytes, 
             raise ValidationError(f"Précisez le tableau (paramètre table) parmi : {keys}.")
         return exports.csv_bytes(tbl), filename(report, "csv", f"-{tbl['key']}")
     if fmt == "pdf":
-        from reports.pdf import report_pdf
-
         return report_pdf(report), filename(report, "pdf")
     raise ValidationError("Format inconnu : json, xlsx, csv ou pdf.")

@@ -28,12 +28,12 @@ from accords.models import Certification, CertificationListEntry, FundingRate, R
 from accords.models.rules import FundingProgramme
 from cases.choices import (
     CertificationLevel,
+    DeadlineKind,
     Dispositif,
     DossierState,
     FundingLineKind,
 )
 from cases.models import Dossier, Mission
-from notifications.choices import DeadlineKind
 from reports.dates import DaysBetween, YearMonth, aged, more_than
 from reports.periods import Period
 from reports.scope import Scope

@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cases.models.base import TimeStampedModel
+from accords.models.base import TimeStampedModel
 
 
 class AccordKind(models.TextChoices):

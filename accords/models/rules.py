@@ -7,9 +7,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cases.choices import Dispositif
-from cases.models.base import TimeStampedModel
-from cases.rules.params import ParameterError, RuleParameters, parse_parameters
+from accords.choices import Dispositif
+from accords.models.base import TimeStampedModel
+from accords.params import ParameterError, RuleParameters, parse_parameters
 
 
 def validate_parameters(value) -> None:

@@ -27,6 +27,7 @@ from cases.choices import DossierState as S
 from cases.models import (
     Agency,
     ClientCompany,
+    Deadline,
     Dossier,
     DossierEvent,
     FundingLine,
@@ -36,7 +37,7 @@ from cases.models import (
     Worker,
 )
 from cases.rules import dates
-from notifications.models import Deadline, Notification
+from notifications.models import Notification
 
 CHUNK = 10_000
 YEARS = 10

@@ -127,7 +127,7 @@ def _change_page(bench: Bench, client, dossier) -> Figure:
                 "ON dc.clientcompany_id = c.id WHERE dc.dossier_id = %s",
                 pk,
             ),
-            ("SELECT * FROM notifications_deadline WHERE dossier_id = %s ORDER BY due", pk),
+            ("SELECT * FROM cases_deadline WHERE dossier_id = %s ORDER BY due", pk),
             (
                 "SELECT e.*, u.username FROM cases_dossierevent e "
                 "LEFT JOIN cases_user u ON u.id = e.actor_id "
@@ -172,15 +172,15 @@ def run(bench: Bench) -> list[Figure]:
     visible = Dossier.objects.filter(agency_id__in=uid).count()
     far_page = max(1, min(FAR_PAGE, -(-visible // PER_PAGE)))
     to_file = (
-        "AND EXISTS (SELECT 1 FROM notifications_deadline x WHERE x.dossier_id = d.id "
+        "AND EXISTS (SELECT 1 FROM cases_deadline x WHERE x.dossier_id = d.id "
         f"AND {PENDING} AND x.kind IN ('akto_deposit', 'fund_reservation'))"
     )
     overdue = (
-        "AND d.id IN (SELECT dossier_id FROM notifications_deadline "
+        "AND d.id IN (SELECT dossier_id FROM cases_deadline "
         "WHERE status = 'breached' OR (status = 'open' AND due < %s))"
     )
     mission_risk = (
-        "AND d.id IN (SELECT x.dossier_id FROM notifications_deadline x "
+        "AND d.id IN (SELECT x.dossier_id FROM cases_deadline x "
         f"WHERE {PENDING} AND x.kind = 'mission_obligation' AND x.due <= %s)"
     )
     by_name = (

@@ -352,8 +352,8 @@ class PutBack:
     def __enter__(self) -> PutBack:
         from django.db.models import Max
 
-        from cases.models import Dossier, DossierEvent
-        from notifications.models import Deadline, Notification
+        from cases.models import Deadline, Dossier, DossierEvent
+        from notifications.models import Notification
 
         history = Dossier.history.model
         # (model, its primary key, its dossier column), notices before their deadlines.

@@ -84,7 +84,7 @@ def cpne_floor(vendor: str, start, end, as_of) -> list[tuple[str, list]]:
         ),
         (  # deposits on time
             "SELECT d.dispositif, COUNT(*), COUNT(*) FILTER (WHERE d.deposit_date <= dl.due) "
-            "FROM cases_dossier d JOIN notifications_deadline dl ON dl.dossier_id = d.id "
+            "FROM cases_dossier d JOIN cases_deadline dl ON dl.dossier_id = d.id "
             "AND dl.kind = 'akto_deposit' "
             f"WHERE {COHORT} AND d.deposit_date IS NOT NULL GROUP BY d.dispositif",
             span,
@@ -107,7 +107,7 @@ def cpne_floor(vendor: str, start, end, as_of) -> list[tuple[str, list]]:
             "AND m.start <= d.contract_end), 0) AS in_contract, "
             "COALESCE(SUM(m.hours) FILTER (WHERE m.start > d.training_end "
             "AND m.start <= dl.due), 0) AS after_training "
-            "FROM cases_dossier d JOIN notifications_deadline dl ON dl.dossier_id = d.id "
+            "FROM cases_dossier d JOIN cases_deadline dl ON dl.dossier_id = d.id "
             "AND dl.kind = 'mission_obligation' AND dl.due < %s "
             "LEFT JOIN cases_mission m ON m.dossier_id = d.id "
             f"WHERE {COHORT} AND d.dispositif IN ('CIPI', 'CDPI', 'CAR') "

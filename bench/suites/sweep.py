@@ -133,9 +133,9 @@ def _session_settings() -> str:
 def _snapshot(today: dt.date) -> Snapshot:
     from django.db.models import Max
 
-    from cases.models import DossierEvent
-    from notifications.choices import DeadlineStatus
-    from notifications.models import Deadline, Notification
+    from cases.choices import DeadlineStatus
+    from cases.models import Deadline, DossierEvent
+    from notifications.models import Notification
 
     open_past_due = Deadline.objects.filter(status=DeadlineStatus.OPEN, due__lt=today)
     return Snapshot(
@@ -149,9 +149,9 @@ def _undo(snapshot: Snapshot) -> None:
     """Take back what a sweep (or the floor) wrote since the snapshot."""
     from django.db import transaction
 
-    from cases.models import Dossier, DossierEvent
-    from notifications.choices import DeadlineStatus
-    from notifications.models import Deadline, Notification
+    from cases.choices import DeadlineStatus
+    from cases.models import Deadline, Dossier, DossierEvent
+    from notifications.models import Notification
 
     with transaction.atomic():
         Notification.objects.filter(pk__gt=snapshot.last_notice).delete()
@@ -199,7 +199,7 @@ def _due_cte(today: dt.date) -> tuple[str, list]:
                CASE WHEN d.due < %s THEN %s {cases} END AS kind,
                CASE WHEN d.due < %s THEN %s {cases} END AS level,
                CASE WHEN d.due < %s THEN 'escalation' {cases} ELSE '' END AS escalation
-        FROM notifications_deadline d
+        FROM cases_deadline d
         WHERE d.status = 'open' AND d.kind <> 'akto_decision' AND """
     column_params = [today, overdue_key, *kinds, today, overdue_level, *levels, today]
     column_params += escalations
@@ -269,17 +269,17 @@ def write_statements(today: dt.date, now: dt.datetime) -> list[tuple[str, list]]
     {cte}
     SELECT p.recipient_id, p.dossier_id, p.deadline_id, p.kind, p.level, {message}, %s
     FROM pairs p
-    JOIN notifications_deadline dl ON dl.id = p.deadline_id
+    JOIN cases_deadline dl ON dl.id = p.deadline_id
     JOIN cases_dossier dos ON dos.id = p.dossier_id
     JOIN cases_worker w ON w.id = dos.worker_id
     WHERE {NOT_SENT}
     ON CONFLICT DO NOTHING"""
     breach = (
-        "UPDATE notifications_deadline SET status = 'breached', breached_at = %s, "
+        "UPDATE cases_deadline SET status = 'breached', breached_at = %s, "
         "escalation_level = 1 WHERE status = 'open' AND due < %s AND kind <> 'akto_decision'"
     )
     close = (
-        "UPDATE notifications_deadline SET status = 'met', met_at = %s "
+        "UPDATE cases_deadline SET status = 'met', met_at = %s "
         "WHERE status = 'open' AND due < %s AND kind = 'akto_decision'"
     )
     return [

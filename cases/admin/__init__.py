@@ -1,3 +1,3 @@
 """The case worker's admin, one module per kind of page; importing them registers them."""
 
-from cases.admin import dossiers, ledger, records, users  # noqa: F401
+from cases.admin import deadlines, dossiers, ledger, records, users  # noqa: F401

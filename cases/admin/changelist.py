@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
-from cases.models import Agency, User, Worker
+from cases.choices import DeadlineKind, DeadlineStatus
+from cases.models import Agency, Deadline, User, Worker
 from cases.permissions import scope_agencies
-from notifications.choices import DeadlineKind, DeadlineStatus
-from notifications.models import Deadline
 
 PENDING = (DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
 MISSION_RISK_DAYS = 30

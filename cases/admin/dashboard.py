@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
-from cases.choices import FINAL_STATES, DossierState, Role
-from cases.models import Dossier
+from cases.choices import FINAL_STATES, DeadlineKind, DeadlineStatus, DossierState, Role
+from cases.models import Deadline, Dossier
 from cases.permissions import scope_dossiers
 from cases.selectors import TeamMemberLoad, team_load
-from notifications.choices import DeadlineKind, DeadlineStatus
-from notifications.models import Deadline, Notification
 
 SOON_DAYS = 3
 WEEK_DAYS = 7
@@ -45,8 +43,6 @@ class Dashboard:
     overdue: list[DashboardRow] = field(default_factory=list)
     soon: list[DashboardRow] = field(default_factory=list)
     this_week: list[DashboardRow] = field(default_factory=list)
-    unread: list[Notification] = field(default_factory=list)
-    unread_count: int = 0
     state_counts: list[tuple[str, str, int]] = field(default_factory=list)
     team: list[TeamMemberLoad] = field(default_factory=list)
     is_manager: bool = False
@@ -97,9 +93,6 @@ def dashboard_for(user, *, today: dt.date | None = None) -> Dashboard:
         ]
         if len(group) < ROWS_PER_GROUP:
             group.append(row)
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    board.unread_count = unread.count()
-    board.unread = list(unread.select_related("dossier")[:10])
     counts = Counter(
         dict(
             scope_dossiers(Dossier.objects.all(), user)

@@ -31,10 +31,10 @@ from cases.models import (
     Mission,
     User,
 )
+from cases.refresh import dossier_refresh
 from cases.rules.plan_preview import PLAN_FIELDS, plan_preview
 from cases.workflow import transitions
 from cases.workflow.akto_package import akto_package_build
-from notifications.services.recheck import dossier_refresh
 
 
 class MissionInline(admin.TabularInline):

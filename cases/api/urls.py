@@ -1,11 +1,10 @@
-"""The /api/v1/ resources of the cases and accords apps."""
+"""The /api/v1/ resources of the cases app (dossiers, records, reference data they use).
+
+`config.api_urls` puts them under /api/v1/ with those of the apps above."""
 
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
-from notifications import api as notification_views
-
-app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -18,7 +17,3 @@ router.register("missions", views.MissionViewSet, basename="mission")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("certifications", views.CertificationViewSet, basename="certification")
 router.register("accords", views.AccordViewSet, basename="accord")
-router.register("deadlines", notification_views.DeadlineViewSet, basename="deadline")
-router.register("notifications", notification_views.NotificationViewSet, basename="notification")
-
-urlpatterns = router.urls

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accords.models import Accord, Certification
 from cases import selectors, services
@@ -32,7 +33,6 @@ from cases.permissions import may_see_nir
 from cases.sensitive import sensitive_read_log
 from cases.workflow import checks
 from cases.workflow import transitions as workflow
-from config.parsers import SafeJSONParser
 
 ID_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Identifiant."
@@ -382,7 +382,7 @@ class DocumentViewSet(
     conflict_actions = ("create",)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+    parser_classes = [MultiPartParser, FormParser, *api_settings.DEFAULT_PARSER_CLASSES]
 
     def create(self, request, *args, **kwargs):
         upload = s.DocumentUploadSerializer(

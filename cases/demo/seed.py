@@ -36,8 +36,8 @@ from cases.models import (
     User,
     Worker,
 )
+from cases.refresh import dossier_refresh
 from cases.services import dossier_run_transition
-from notifications.services.recheck import dossier_refresh
 
 AGENCIES = [
     # name, SIRET, kind, company, region, département

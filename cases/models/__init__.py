@@ -1,5 +1,6 @@
+from accords.models.base import TimeStampedModel
 from cases.models.audit import SensitiveDataAccess
-from cases.models.base import TimeStampedModel
+from cases.models.deadlines import Deadline
 from cases.models.documents import Document, DocumentRequirement
 from cases.models.dossiers import Dossier, DossierEvent
 from cases.models.ledger import FundingLine
@@ -11,6 +12,7 @@ from cases.models.workers import Worker
 __all__ = [
     "Agency",
     "ClientCompany",
+    "Deadline",
     "Document",
     "DocumentRequirement",
     "Dossier",

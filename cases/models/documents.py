@@ -3,8 +3,8 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from accords.models.base import TimeStampedModel
 from cases.choices import Dispositif, DocumentKind, DocumentStatus
-from cases.models.base import TimeStampedModel
 
 ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt"]
 

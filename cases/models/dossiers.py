@@ -6,8 +6,9 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from accords.models.base import TimeStampedModel
 from cases.choices import CancellationReason, Dispositif, DossierState
-from cases.models.base import TimeStampedModel
+from cases.dossier_validation import validate_dossier_fields
 from cases.permissions import transition_permission
 from cases.validators import validate_certification_code
 from cases.workflow.paths import follows_path
@@ -178,8 +179,6 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         return f"{self.dispositif} n° {self.pk} — {self.worker}"
 
     def clean(self) -> None:
-        from cases.dossier_validation import validate_dossier_fields
-
         validate_dossier_fields(self)
 
     # Transitions: thin verbs; the service applies their form data and records the event.

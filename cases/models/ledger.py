@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from accords.models.base import TimeStampedModel
 from cases.choices import FundingLineKind
-from cases.models.base import TimeStampedModel
 
 
 class FundingLine(TimeStampedModel):

@@ -1,10 +1,11 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cases.models.base import TimeStampedModel
+from accords.models.base import TimeStampedModel
 
 
 class Mission(TimeStampedModel):
@@ -63,7 +64,5 @@ class Mission(TimeStampedModel):
         return f"{self.client_company} du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.dossier_id and self.worker_id and self.dossier.worker_id != self.worker_id:
             raise ValidationError({"dossier": "Ce dossier concerne un autre salarié."})

@@ -1,7 +1,7 @@
 from django.db import models
 
+from accords.models.base import TimeStampedModel
 from cases.choices import AgencyKind
-from cases.models.base import TimeStampedModel
 from cases.validators import validate_siret
 
 

@@ -6,8 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from accords.models.base import TimeStampedModel
 from cases.choices import CertificationLevel, Employment, FitnessStatus, PublicCode
-from cases.models.base import TimeStampedModel
 from cases.validators import validate_nir
 
 # Boolean situation fields and the public code each one stands for (DOMAIN.md §7).

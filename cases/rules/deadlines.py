@@ -7,8 +7,8 @@ from the day after the start, or "on the training start" (due that very day).
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from accords.params import Deposit, RuleParameters
 from cases.rules import dates
-from cases.rules.params import Deposit, RuleParameters
 from cases.rules.plan import Plan
 
 LABELS = {

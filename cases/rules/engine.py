@@ -9,9 +9,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 
+from accords.params import RuleParameters
 from cases.rules.dates import lasts_at_least_months, lasts_at_most_months
 from cases.rules.findings import Finding
-from cases.rules.params import RuleParameters
 from cases.rules.plan import Plan
 
 

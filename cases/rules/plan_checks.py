@@ -11,18 +11,18 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from accords.rule_selectors import (
-    certification_listing,
-    rate_in_force,
-    rule_set_in_force,
-    rules_answer,
-)
+from accords.params import RuleParameters
 from cases.models import Dossier, Mission
 from cases.rules import deadlines as rule_deadlines
 from cases.rules.engine import check_plan, french_number
 from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
-from cases.rules.params import RuleParameters
+from cases.rules.in_force import (
+    certification_listing,
+    rate_in_force,
+    rule_set_in_force,
+    rules_answer,
+)
 from cases.rules.plan import Plan, WorkerSituation
 
 # The agency's own steps up to the start are checked against the plan rules. Recording what

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from accords.rule_selectors import rule_set_in_force
 from cases.models import Dossier
 from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, rate_unknown_finding
+from cases.rules.in_force import rule_set_in_force
 from cases.rules.plan_checks import (
     dossier_deadlines,
     dossier_funding,

@@ -1,4 +1,3 @@
-from notifications.models.deadlines import Deadline
 from notifications.models.notices import (
     DigestSent,
     Notification,
@@ -6,4 +5,4 @@ from notifications.models.notices import (
     ReminderOffset,
 )
 
-__all__ = ["Deadline", "DigestSent", "Notification", "NotificationPreference", "ReminderOffset"]
+__all__ = ["DigestSent", "Notification", "NotificationPreference", "ReminderOffset"]

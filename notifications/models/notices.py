@@ -47,7 +47,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     deadline = models.ForeignKey(
-        "notifications.Deadline",
+        "cases.Deadline",
         verbose_name="échéance",
         on_delete=models.CASCADE,
         null=True,

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,10 +10,10 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.choices import FINAL_STATES, Role
-from cases.models import User
-from notifications.choices import DeadlineStatus, EmailMode, NotificationLevel
-from notifications.models import Deadline, DigestSent, Notification, NotificationPreference
+from cases.choices import FINAL_STATES, DeadlineStatus, Role
+from cases.models import Deadline, User
+from notifications.choices import EmailMode, NotificationLevel
+from notifications.models import DigestSent, Notification
 
 logger = logging.getLogger(__name__)
 DIGEST_ROLES = (Role.CASE_WORKER, Role.AGENCY_MANAGER)
@@ -31,26 +30,6 @@ def _send(user: User, subject: str, template: str, context: dict) -> None:
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.attach_alternative(html, "text/html")
     message.send()
-
-
-def notices_email_after_commit(notices: list[Notification]) -> None:
-    """Once the transaction commits, queue one e-mail task per person who wants each reminder.
-
-    Called with the notices a sweep really inserted. If the broker is down the enqueue fails
-    quietly (logged): the notices stay unsent and the next sweep's catch-up e-mails them.
-    """
-    from notifications.tasks import email_recipient
-
-    recipients = {notice.recipient_id for notice in notices}
-    if not recipients:
-        return
-    wanting = (
-        NotificationPreference.objects.filter(user_id__in=recipients, email_mode=EmailMode.EACH)
-        .exclude(user__email="")
-        .values_list("user_id", flat=True)
-    )
-    for user_id in sorted(wanting):
-        transaction.on_commit(partial(email_recipient.delay, user_id), robust=True)
 
 
 def send_pending_notifications(*, limit: int = 500, recipient_id: int | None = None) -> int:

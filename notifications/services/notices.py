@@ -6,8 +6,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases.choices import Role
-from cases.models import Dossier, User
-from notifications.models import Deadline, Notification
+from cases.models import Deadline, Dossier, User
+from notifications.models import Notification
 
 
 def agency_managers(dossier: Dossier):

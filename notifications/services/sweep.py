@@ -33,11 +33,10 @@ from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from cases.choices import DossierState, Role
-from cases.models import Dossier, DossierEvent, User, Worker
-from notifications.choices import DeadlineKind, DeadlineStatus, NotificationLevel
-from notifications.models import Deadline, Notification, ReminderOffset
-from notifications.services.emails import notices_email_after_commit
+from cases.choices import DeadlineKind, DeadlineStatus, DossierState, Role
+from cases.models import Deadline, Dossier, DossierEvent, User, Worker
+from notifications.choices import NotificationLevel
+from notifications.models import Notification, ReminderOffset
 from notifications.services.notices import (
     ManagersByAgency,
     NewNotice,
@@ -45,6 +44,7 @@ from notifications.services.notices import (
     dossier_label,
     notices_insert,
 )
+from notifications.signals import notices_created
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepSummary:
                 summary.escalations += 1
             else:
                 summary.reminders_created += 1
-        notices_email_after_commit(created)
+        notices_created.send(sender=Notification, notices=created)
     logger.info("deadline sweep on %s: %s", today, summary.as_dict())
     return summary
 

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases.choices import Role
+from cases.deadlines import deadlines_sync
 from notifications.models import Notification
-from notifications.services.deadlines import deadlines_sync
 from tests.factories import AgencyFactory, DossierFactory, UserFactory
 
 

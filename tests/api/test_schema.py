@@ -58,7 +58,7 @@ def test_docs_render_offline(db, settings):
 def test_rules_check_route_serves_the_simulator(schema):
     from django.urls import resolve
 
-    from accords.api.rules_check import RulesCheckView
+    from cases.api.rules_check import RulesCheckView
 
     assert resolve("/api/v1/rules/check").func.view_class is RulesCheckView
     operation = schema["paths"]["/api/v1/rules/check"]["post"]

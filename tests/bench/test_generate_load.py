@@ -9,13 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Min
 
-from accords.rule_selectors import rule_set_in_force
 from bench.loadgen import generate
 from bench.loadgen.timeline import STATES_OF
 from cases.choices import Dispositif, DossierState, Role
+from cases.deadlines import expected_deadlines
 from cases.models import (
     Agency,
     ClientCompany,
+    Deadline,
     Dossier,
     DossierEvent,
     FundingLine,
@@ -24,8 +25,8 @@ from cases.models import (
     User,
     Worker,
 )
-from notifications.models import Deadline, Notification
-from notifications.services.deadlines import expected_deadlines
+from cases.rules.in_force import rule_set_in_force
+from notifications.models import Notification
 
 S = DossierState
 TODAY = dt.date(2026, 11, 23)

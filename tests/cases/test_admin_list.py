@@ -8,10 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.choices import Role
+from cases.choices import DeadlineKind, DeadlineStatus, Role
+from cases.models import Deadline
 from cases.selectors import team_load
-from notifications.choices import DeadlineKind, DeadlineStatus
-from notifications.models import Deadline
 from tests.factories import AgencyFactory, DossierFactory, UserFactory, WorkerFactory
 
 URL = "/admin/cases/dossier/"

@@ -11,11 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.choices import DocumentStatus, DossierState, Role
-from cases.models import Document, DocumentRequirement
+from cases.choices import DeadlineKind, DocumentStatus, DossierState, Role
+from cases.models import Deadline, Document, DocumentRequirement
 from cases.reference import load_document_requirements
-from notifications.choices import DeadlineKind
-from notifications.models import Deadline, Notification
+from notifications.models import Notification
 from tests.factories import AgencyFactory, DossierFactory, UserFactory, WorkerFactory
 
 

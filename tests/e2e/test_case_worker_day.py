@@ -8,10 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cases.choices import DossierState, Role
-from cases.models import Dossier
-from notifications.choices import DeadlineKind
-from notifications.models import Deadline
+from cases.choices import DeadlineKind, DossierState, Role
+from cases.models import Deadline, Dossier
 from tests.factories import (
     AgencyFactory,
     ClientCompanyFactory,

@@ -10,9 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accords.models import RuleSet
-from cases.choices import Dispositif, Role
-from notifications.choices import DeadlineKind, DeadlineStatus
-from notifications.models import Deadline
+from cases.choices import DeadlineKind, DeadlineStatus, Dispositif, Role
+from cases.models import Deadline
 from tests.e2e.test_case_worker_day import log_in
 from tests.factories import AgencyFactory, DossierFactory, UserFactory, WorkerFactory
 

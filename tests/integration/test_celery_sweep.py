@@ -18,8 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from cases.choices import Role
+from cases.deadlines import deadlines_sync
 from notifications.models import Notification
-from notifications.services.deadlines import deadlines_sync
 from notifications.services.sweep import sweep
 from tests.factories import AgencyFactory, DossierFactory, UserFactory
 

@@ -17,10 +17,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cases.choices import Role
-from notifications.choices import DeadlineKind, DeadlineStatus, EmailMode
-from notifications.models import Deadline, Notification, NotificationPreference
-from notifications.services.deadlines import deadlines_sync
+from cases.choices import DeadlineKind, DeadlineStatus, Role
+from cases.deadlines import deadlines_sync
+from cases.models import Deadline
+from notifications.choices import EmailMode
+from notifications.models import Notification, NotificationPreference
 from notifications.services.sweep import sweep
 from notifications.tasks import sweep_deadlines
 from tests.factories import AgencyFactory, DossierFactory, UserFactory

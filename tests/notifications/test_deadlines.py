@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from cases.choices import DossierState
+from cases.choices import DeadlineKind, DeadlineStatus, DossierState
+from cases.deadlines import deadlines_sync
+from cases.models import Deadline
 from cases.services import dossier_run_transition, mission_save
-from notifications.choices import DeadlineKind, DeadlineStatus
-from notifications.models import Deadline, Notification
-from notifications.services.deadlines import deadlines_sync
+from notifications.models import Notification
 from tests.factories import AgencyFactory, ClientCompanyFactory, DossierFactory
 from tests.notifications.conftest import at
 
@@ -155,7 +155,7 @@ def test_corrected_dates_move_the_deadline(agency, manager):
 def test_reimbursement_request_exists_only_when_the_rule_set_gives_its_delay(agency):
     """003 (CIPI, CDPI, CAR): reimbursement after the training; the delay is a parameter with
     no published value, so there is no deadline until an administrator sets one."""
-    from accords.rule_selectors import rule_set_in_force
+    from cases.rules.in_force import rule_set_in_force
 
     dossier = DossierFactory(cipi=True, agency=agency, contract_start=MONDAY)
     deadlines_sync(dossier, now=at("2026-03-02"))

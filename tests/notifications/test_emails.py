@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from cases.deadlines import deadlines_sync
 from notifications.choices import EmailMode
 from notifications.models import NotificationPreference
-from notifications.services.deadlines import deadlines_sync
 from notifications.services.emails import send_digests
 from notifications.tasks import send_digests as send_digests_task
 from notifications.tasks import sweep_deadlines

@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 
 from accords.models import RuleSet
+from cases.refresh import dossier_refresh
 from config.celery import app as celery_app
 from notifications.models import Notification
-from notifications.services.recheck import dossier_refresh, recheck_rule_set, rule_set_changed
+from notifications.receivers import rule_set_changed
+from notifications.services.recheck import recheck_rule_set
 from tests.factories import DossierFactory
 
 

@@ -9,11 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.choices import Role
-from cases.models import DossierEvent
-from notifications.choices import DeadlineKind, DeadlineStatus
-from notifications.models import Deadline, Notification
-from notifications.services.deadlines import deadlines_sync
+from cases.choices import DeadlineKind, DeadlineStatus, Role
+from cases.deadlines import deadlines_sync
+from cases.models import Deadline, DossierEvent
+from notifications.models import Notification
 from notifications.services.sweep import sweep
 from tests.factories import DossierFactory, UserFactory
 from tests.notifications.conftest import at
@@ -141,7 +140,7 @@ def test_sweep_command_prints_its_summary(cpi):
 
 def test_a_manager_waives_a_deadline_with_a_reason(cpi, manager, case_worker):
     from cases.exceptions import DossierError
-    from notifications.services.waivers import deadline_waive
+    from cases.waivers import deadline_waive
 
     deposit = Deadline.objects.get(dossier=cpi, kind=DeadlineKind.AKTO_DEPOSIT)
     with pytest.raises(DossierError, match="responsable d'agence"):

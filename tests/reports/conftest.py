@@ -23,8 +23,7 @@ import pytest
 
 from accords.models import Accord, Certification, CertificationListEntry
 from cases.choices import FundingLineKind, Role
-from cases.models import FundingLine
-from notifications.models import Deadline
+from cases.models import Deadline, FundingLine
 from tests.factories import (
     AgencyFactory,
     DossierFactory,

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cases.choices import FundingLineKind
-from cases.models import FundingLine
-from notifications.models import Deadline
+from cases.models import Deadline, FundingLine
 from reports import services
 from reports.mission_jeunes import mission_jeunes_table
 from reports.periods import half, year

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from accords.reference_rules import load_rule_sets
-from accords.rule_selectors import rule_set_in_force
+from cases.rules.in_force import rule_set_in_force
 from cases.rules.plan import Plan, WorkerSituation
 
 START = dt.date(2026, 3, 2)

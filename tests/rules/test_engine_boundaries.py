@@ -9,8 +9,8 @@ from decimal import Decimal as D
 import pytest
 
 from accords.models import Accord, Certification, CertificationListEntry
-from accords.rule_selectors import certification_listing
 from cases.rules.engine import check_plan, is_eligible
+from cases.rules.in_force import certification_listing
 from tests.rules.conftest import START, birth_for_age, codes, plan, worker
 
 SIX_MONTHS_END = dt.date(2026, 9, 1)  # 2 Mar → 1 Sep: E + 1 day = S + 6 months
@@ -436,7 +436,7 @@ class TestProA:
 
 def test_rule_set_in_force_depends_on_the_start_date(rules):
     """001 art. 8: the Pro-A temp-worker accord is in force from 12 May 2021."""
-    from accords.rule_selectors import rule_set_in_force
+    from cases.rules.in_force import rule_set_in_force
 
     assert rule_set_in_force("PRO_A_INTERIM", dt.date(2021, 5, 11)) is None
     assert rule_set_in_force("PRO_A_INTERIM", dt.date(2021, 5, 12)) is not None

@@ -8,9 +8,9 @@ from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accords.params import parse_parameters
 from cases.rules.dates import lasts_at_least_months, lasts_at_most_months
 from cases.rules.engine import check_plan
-from cases.rules.params import parse_parameters
 from tests.rules.conftest import codes, plan
 
 REFERENCE = {

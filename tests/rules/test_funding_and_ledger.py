@@ -5,9 +5,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from accords.rule_selectors import rate_in_force
 from cases.ledger import funding_line_add, ledger_summary
 from cases.rules.funding import estimate
+from cases.rules.in_force import rate_in_force
 from cases.workflow import checks
 from tests.factories import DossierFactory
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from accords.models import Accord, FundingRate, RuleSet
+from accords.params import ParameterError, parse_parameters
 from accords.reference_rules import load_rule_sets
 from cases.choices import Dispositif
 from cases.ledger import funding_estimate_record, ledger_summary
-from cases.rules.params import ParameterError, parse_parameters
 from cases.rules.plan_checks import dossier_deadlines
 from tests.factories import DossierFactory
 

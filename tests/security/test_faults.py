@@ -14,10 +14,11 @@ from accords.models import RuleSet
 from cases import services
 from cases.choices import DossierState
 from cases.models import Dossier, DossierEvent
+from cases.refresh import dossier_refresh
 from cases.services import dossier_run_transition
 from notifications import tasks
 from notifications.models import Notification
-from notifications.services.recheck import dossier_refresh, rule_set_changed
+from notifications.receivers import rule_set_changed
 from tests.factories import DossierFactory
 from tests.notifications.test_recheck import _raise_minimum
 

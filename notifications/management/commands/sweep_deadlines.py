@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from notifications.services.sweep import sweep
+from notifications.tasks import sweep_deadlines
 
 
 class Command(BaseCommand):
@@ -18,8 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue: bool = False, **options):
         if enqueue:
-            from notifications.tasks import sweep_deadlines
-
             result = sweep_deadlines.delay()
             self.stdout.write(json.dumps({"enqueued": result.id}))
             return

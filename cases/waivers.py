@@ -1,12 +1,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import Role
+from cases.choices import DeadlineStatus, Role
 from cases.exceptions import DossierError, TransitionForbidden
-from cases.models import DossierEvent
+from cases.models import Deadline, DossierEvent
 from cases.permissions import belongs_to_agency, is_administrator
-from notifications.choices import DeadlineStatus
-from notifications.models import Deadline
 
 
 class WaiverRefused(DossierError):

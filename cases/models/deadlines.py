@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from cases.models.base import TimeStampedModel
-from notifications.choices import DeadlineKind, DeadlineStatus
+from accords.models.base import TimeStampedModel
+from cases.choices import DeadlineKind, DeadlineStatus
 
 
 class Deadline(TimeStampedModel):

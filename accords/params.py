@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cases.choices import Employment, PublicCode
+from accords.choices import Employment, PublicCode
 
 PUBLIC_CODES = frozenset(PublicCode.values)
 EMPLOYMENTS = frozenset(Employment.values)

@@ -8,11 +8,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases.choices import DossierState
-from cases.models import Dossier, Mission
-from notifications.choices import DeadlineKind, DeadlineStatus, NotificationLevel
-from notifications.models import Deadline
-from notifications.services.notices import deadline_message, notify, responsible_users
+from cases.choices import DeadlineKind, DeadlineStatus, DossierState
+from cases.models import Deadline, Dossier, Mission
+from cases.rules import dates
+from cases.rules.deadlines import deposit_due
+from cases.rules.in_force import rule_set_in_force
+from cases.rules.plan_checks import dossier_deadlines, dossier_plan
+from cases.signals import deadline_opened
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,6 @@ class ExpectedDeadline:
 
 def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
     """The deadlines the rule set in force on the contract start gives this dossier."""
-    from accords.rule_selectors import rule_set_in_force
-    from cases.plan_checks import dossier_deadlines
 
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     if rule_set is None:
@@ -57,9 +57,6 @@ def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
 
 def opinion_deadline(dossier: Dossier, params):
     """CAR: the favourable FPE.TT opinion is due before the request to AKTO (003, fiche CAR)."""
-    from cases.plan_checks import dossier_plan
-    from cases.rules import dates
-    from cases.rules.deadlines import deposit_due
 
     if not (params.opinion and params.opinion.required):
         return None
@@ -77,7 +74,6 @@ def opinion_deadline(dossier: Dossier, params):
 
 def reimbursement_deadline(dossier: Dossier, params):
     """The reimbursement request, when the rule set gives its delay (003 names no figure)."""
-    from cases.rules import dates
 
     rule = params.reimbursement
     if rule is None or not dossier.training_end:
@@ -103,7 +99,6 @@ def mission_hours(dossier: Dossier, start: dt.date, end: dt.date) -> Decimal:
 
 def mission_obligation_met(dossier: Dossier, params) -> bool:
     """CIPI: missions inside the contract; CDPI, CAR: a share of the training hours after it."""
-    from cases.rules import dates
 
     if params.mission_after_training and dossier.training_end:
         rule = params.mission_after_training
@@ -135,7 +130,6 @@ def is_met(dossier: Dossier, kind: str, params=None) -> bool:
 
 
 def _params(dossier: Dossier):
-    from accords.rule_selectors import rule_set_in_force
 
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     return rule_set.params if rule_set else None
@@ -153,7 +147,8 @@ def _close_reason(dossier: Dossier) -> str | None:
 def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[Deadline]:
     """Create, update, meet or retire the dossier's deadlines. Idempotent.
 
-    A new open deadline tells its case worker at once (the « created » reminder).
+    A new open deadline is announced (`cases.signals.deadline_opened`): the notifications app
+    tells its case worker at once (the « created » reminder).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -185,12 +180,5 @@ def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[
         deadline.save()
         existing[kind] = deadline
         if created and deadline.status == DeadlineStatus.OPEN:
-            notify(
-                responsible_users(dossier),
-                dossier=dossier,
-                deadline=deadline,
-                kind="created",
-                level=NotificationLevel.INFO,
-                message=deadline_message(deadline, "Nouvelle échéance"),
-            )
+            deadline_opened.send(sender=Deadline, deadline=deadline, dossier=dossier)
     return list(existing.values())

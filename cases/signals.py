@@ -1,0 +1,18 @@
+"""What the cases layer tells the layers above it, without knowing them (STYLE.md §13).
+
+`notifications` connects its receivers in its `AppConfig.ready`. Receivers run in the
+sender's transaction, as the code they replace did.
+"""
+
+from django.dispatch import Signal
+
+# A dossier got a new open deadline (sent with `deadline` and `dossier`).
+deadline_opened = Signal()
+
+# A person's dossiers were anonymised (sent with `dossier_ids`): whatever a layer above keeps
+# about them (notices) must lose its personal content in the same transaction.
+dossiers_anonymised = Signal()
+
+# The right of access gathers what is held about a person (sent with `dossier_ids`): each
+# receiver answers a dict of sections to add to the export.
+person_export_requested = Signal()

@@ -1,0 +1,22 @@
+"""The home page's card of unread notices (the admin index is drawn by the cases app)."""
+
+from dataclasses import dataclass, field
+
+from django import template
+
+from notifications.models import Notification
+
+register = template.Library()
+SHOWN = 10
+
+
+@dataclass
+class Unread:
+    count: int = 0
+    notices: list[Notification] = field(default_factory=list)
+
+
+@register.simple_tag
+def unread_notices(user) -> Unread:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return Unread(unread.count(), list(unread.select_related("dossier")[:SHOWN]))

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from cases import permissions
+from cases.admin.sensitive import SensitiveLookupsMixin
 from cases.models import (
     Agency,
     Worker,
@@ -31,7 +32,7 @@ class RoleAccessMixin:
         return self._may(request, "delete")
 
 
-class AgencyScopedAdmin(RoleAccessMixin, admin.ModelAdmin):
+class AgencyScopedAdmin(SensitiveLookupsMixin, RoleAccessMixin, admin.ModelAdmin):
     """Rows belong to an agency: each user sees only their agencies' rows."""
 
     agency_path = "agency"

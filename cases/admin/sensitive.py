@@ -3,16 +3,54 @@ of a worker's page that shows a full NIR or health data logged, and the log itse
 administrators only."""
 
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 
 from cases import permissions
 from cases.models import SensitiveDataAccess
+from cases.models.workers import HEALTH_FIELDS
 from cases.sensitive import mask_nir, sensitive_read_log
+
+NIR_FIELD = "nir"
+
+
+def _names(lookup: str) -> set[str]:
+    return set(lookup.split(LOOKUP_SEP))
+
+
+def lookup_reveals_nir(lookup: str) -> bool:
+    return NIR_FIELD in _names(lookup)
+
+
+def lookup_reveals_health(lookup: str) -> bool:
+    return bool(_names(lookup) & set(HEALTH_FIELDS))
+
+
+class SensitiveLookupsMixin:
+    """No filter of a list page learns a field its reader may not read (DOMAIN.md §5).
+
+    A filter on the NIR (`?nir__startswith=1`, `?worker__nir__startswith=18`…) would give a
+    number away one digit at a time: it is refused for every role (those who may read the NIR
+    search it whole, in the search box). A filter on health data (`?at_mp=1`,
+    `?worker__fitness_status=unfit`) is refused to the roles that may not see it. A refused
+    lookup is a 400, as Django answers any lookup it does not allow.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup_reveals_nir(lookup):
+            return False
+        if lookup_reveals_health(lookup) and not (
+            request is not None and permissions.may_see_health_data(request.user)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 class WorkerSensitiveAdminMixin:
     """For the Worker admin: mask, hide from search and log, per cases.permissions."""
 
     WORKER_PAGE = "admin : fiche salarié"
+    HISTORY_PAGE = "admin : version historique de la fiche salarié"
+    WORKER_LIST = "admin : liste des salariés filtrée sur la santé"
 
     @admin.display(description="NIR")
     def nir_masked(self, obj):
@@ -39,18 +77,46 @@ class WorkerSensitiveAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            worker = self.get_object(request, object_id)
-            if worker is not None:
-                sensitive_read_log(
-                    user=request.user,
-                    workers=[worker],
-                    channel=SensitiveDataAccess.Channel.ADMIN,
-                    where=f"{self.WORKER_PAGE} ({request.path})",
-                    nir=True,
-                    health=True,
-                )
+        self._log_page(request, response, object_id, self.WORKER_PAGE)
         return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version's page shows the worker's current NIR and health data (the history
+        keeps no copy of them): the same mask, exclusions and log as the worker's page."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._log_page(request, response, object_id, self.HISTORY_PAGE)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        """A list filtered on health data tells it for every worker listed: logged."""
+        response = super().changelist_view(request, extra_context)
+        health_filtered = any(lookup_reveals_health(key) for key in request.GET)
+        changelist = getattr(response, "context_data", {}) or {}
+        changelist = changelist.get("cl")
+        if health_filtered and changelist is not None:
+            sensitive_read_log(
+                user=request.user,
+                workers=list(changelist.result_list),
+                channel=SensitiveDataAccess.Channel.ADMIN,
+                where=f"{self.WORKER_LIST} ({request.path})",
+                nir=False,
+                health=True,
+            )
+        return response
+
+    def _log_page(self, request, response, object_id, where: str) -> None:
+        if request.method != "GET" or response.status_code != 200:
+            return
+        worker = self.get_object(request, object_id)
+        if worker is not None:
+            sensitive_read_log(
+                user=request.user,
+                workers=[worker],
+                channel=SensitiveDataAccess.Channel.ADMIN,
+                where=f"{where} ({request.path})",
+                nir=True,
+                health=True,
+            )
 
 
 @admin.register(SensitiveDataAccess)

@@ -127,10 +127,19 @@ class WorkerViewSet(EditableViewSet):
         self._log_read([self.get_object()], nir=True)
         return response
 
+    def create(self, request, *args, **kwargs):
+        """The answer to a creation shows the full NIR and health data: logged as a read."""
+        response = super().create(request, *args, **kwargs)
+        worker = getattr(self, "created_worker", None)
+        if worker is not None:
+            self._log_read([worker], nir=True)
+        return response
+
     def perform_create(self, serializer):
         serializer.instance = services.worker_save(
             by=self.request.user, data=serializer.validated_data
         )
+        self.created_worker = serializer.instance
 
     def perform_update(self, serializer):
         serializer.instance = services.worker_save(

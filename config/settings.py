@@ -128,19 +128,25 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username, or
-# from one address, further attempts are refused for AXES_COOLOFF_MINUTES; a success resets
-# the count.
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
+# one address, that username is refused from that address for AXES_COOLOFF_MINUTES; a success
+# resets the count. Locking by the pair, not by the address alone, keeps one user's typos from
+# locking out the colleagues who share the agency's address (or the proxy's).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_COOLOFF_MESSAGE = (
-    "Trop de tentatives de connexion infructueuses : le compte est bloqué pendant "
-    f"{AXES_COOLOFF_MINUTES} minutes. Réessayez plus tard ou demandez à un administrateur "
-    "de le débloquer."
+    "Trop de tentatives de connexion infructueuses : la connexion à ce compte depuis cette "
+    f"adresse est bloquée pendant {AXES_COOLOFF_MINUTES} minutes. Réessayez plus tard ou "
+    "demandez à un administrateur de la débloquer."
 )
+# The address axes counts: REMOTE_ADDR, or, behind a proxy that sets X-Forwarded-For itself
+# (TRUST_X_FORWARDED_FOR), the address the outermost of TRUSTED_PROXY_COUNT proxies saw.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

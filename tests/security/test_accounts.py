@@ -75,8 +75,9 @@ def test_a_lockout_holds_one_account_from_one_address_only(client, user, colleag
     assert _login(client, PASSWORD, REMOTE_ADDR="198.51.100.20").status_code == 302
 
 
-def test_x_forwarded_for_is_ignored_unless_trusted(client, user):
+def test_x_forwarded_for_is_ignored_unless_trusted(client, user, settings):
     """Without TRUST_X_FORWARDED_FOR, a forged header does not buy fresh attempts."""
+    settings.TRUST_X_FORWARDED_FOR = False  # the default, whatever the test run's environment
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "mauvais", HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
     assert _login(client, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429

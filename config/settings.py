@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
+    "config.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,19 +131,25 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username, or
-# from one address, further attempts are refused for AXES_COOLOFF_MINUTES; a success resets
-# the count.
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
+# one address, that username is refused from that address for AXES_COOLOFF_MINUTES; a success
+# resets the count. Locking by the pair, not by the address alone, keeps one user's typos from
+# locking out the colleagues who share the agency's address (or the proxy's).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_COOLOFF_MESSAGE = (
-    "Trop de tentatives de connexion infructueuses : le compte est bloqué pendant "
-    f"{AXES_COOLOFF_MINUTES} minutes. Réessayez plus tard ou demandez à un administrateur "
-    "de le débloquer."
+    "Trop de tentatives de connexion infructueuses : la connexion à ce compte depuis cette "
+    f"adresse est bloquée pendant {AXES_COOLOFF_MINUTES} minutes. Réessayez plus tard ou "
+    "demandez à un administrateur de la débloquer."
 )
+# The address axes counts: REMOTE_ADDR, or, behind a proxy that sets X-Forwarded-For itself
+# (TRUST_X_FORWARDED_FOR), the address the outermost of TRUSTED_PROXY_COUNT proxies saw.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -275,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page for signed-in users only (token or session): config/api_docs.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # No badge fetched from validator.swagger.io: it would send the schema's address away
+    # (and the CSP refuses it).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -299,6 +312,28 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (config.headers): everything from our own origin (the admin, the
+# reports page, Swagger UI from drf-spectacular-sidecar), no inline script, no plugin, no
+# framing. Inline styles stay allowed: Django's admin (a <style> block on change lists), the
+# dossier page and the history list (style attributes), Swagger UI's page and DRF's browsable
+# API use them; a script cannot be injected through them. Swagger UI draws its icons from
+# data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features no page of the product uses, refused to every origin.
+PERMISSIONS_POLICY = {
+    feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb")
+}
 if HTTPS and not DEBUG:
     # Production behind HTTPS: `manage.py check --deploy` passes (tests/security).
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

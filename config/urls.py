@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cases.api.rules_check import RulesCheckView
+from config.api_docs import SchemaView, docs_view
 
 admin.site.site_header = "Alternance intérim"
 admin.site.site_title = "Alternance intérim"
@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", docs_view, name="api-docs"),
     path("api/v1/rules/check", RulesCheckView.as_view(), name="rules-check"),
 ]

@@ -4,10 +4,18 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
+from tests.factories import UserFactory
+
+
+def _signed_in() -> APIClient:
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    return client
+
 
 @pytest.fixture
 def schema(db):
-    response = APIClient().get("/api/schema/")
+    response = _signed_in().get("/api/schema/")
     assert response.status_code == 200
     return yaml.safe_load(response.content)
 
@@ -48,7 +56,9 @@ def test_docs_render_offline(db, settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    response = APIClient().get("/api/docs/")
+    client = APIClient()
+    client.force_login(UserFactory())  # a browser page: the session's user
+    response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html

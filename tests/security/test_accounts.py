@@ -33,12 +33,18 @@ def user(db):
     return user
 
 
-def _login(client, password: str):
+def _login(client, password: str, username: str = "camille", **meta):
+    meta.setdefault("REMOTE_ADDR", "203.0.113.7")
     return client.post(
         reverse("admin:login"),
-        {"username": "camille", "password": password, "next": "/admin/"},
-        REMOTE_ADDR="203.0.113.7",
+        {"username": username, "password": password, "next": "/admin/"},
+        **meta,
     )
+
+
+def _lock_out(client, username: str = "camille", **meta) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "mauvais", username, **meta)
 
 
 def test_logins_are_throttled_with_a_french_message(client, user):
@@ -51,9 +57,63 @@ def test_logins_are_throttled_with_a_french_message(client, user):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.fixture
+def colleague(db):
+    """Another user of the same agency: behind the same address."""
+    colleague = UserFactory(role=Role.CASE_WORKER, username="dominique")
+    colleague.set_password(PASSWORD)
+    colleague.save()
+    return colleague
+
+
+def test_a_lockout_holds_one_account_from_one_address_only(client, user, colleague):
+    _lock_out(client)
+    assert _login(client, PASSWORD).status_code == 429  # camille, from this address
+    assert _login(client, PASSWORD, "dominique").status_code == 302  # her colleague gets in
+    client.logout()
+    # camille herself, from another address (her phone): allowed too.
+    assert _login(client, PASSWORD, REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_x_forwarded_for_is_ignored_unless_trusted(client, user, settings):
+    """Without TRUST_X_FORWARDED_FOR, a forged header does not buy fresh attempts."""
+    settings.TRUST_X_FORWARDED_FOR = False  # the default, whatever the test run's environment
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "mauvais", HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
+    assert _login(client, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
+
+
+PROXY = "10.0.0.2"
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart(client, user, settings):
+    settings.TRUST_X_FORWARDED_FOR = True
+    _lock_out(client, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert (
+        _login(client, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    ).status_code == 429
+    # The same account from another client behind the same proxy.
+    assert (
+        _login(client, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    ).status_code == 302
+
+
+def test_behind_a_trusted_proxy_a_client_cannot_pick_its_address(client, user, settings):
+    """The proxy appends the address it saw: only the last entry of the header is believed."""
+    settings.TRUST_X_FORWARDED_FOR = True
+    real = "198.51.100.1"
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(
+            client, "mauvais", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}, {real}"
+        )
+    forged = f"192.0.2.99, {real}"
+    assert (
+        _login(client, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forged)
+    ).status_code == 429
+
+
 def test_an_administrator_unlocks_a_locked_out_login(client, user):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        _login(client, "mauvais")
+    _lock_out(client)
     admin = UserFactory(role=Role.ADMINISTRATOR, is_superuser=True)
     client.force_login(admin)
     client.post(

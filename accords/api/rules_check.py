@@ -22,6 +22,7 @@ from accords.rule_selectors import (
     rules_answer,
 )
 from cases.api.schema import ErrorSerializer
+from cases.api.serializers import DescribedSerializerMixin
 from cases.choices import Dispositif, Employment, PublicCode
 from cases.findings import Finding
 from cases.rules.deadlines import plan_deadlines
@@ -120,7 +121,9 @@ class HoursField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
-class WorkerInput(serializers.Serializer):
+# DescribedSerializerMixin: every date between 1900 and 2100, as everywhere in the API (the
+# deadlines add months and days to them: 9999-12-31 overflowed into a 500).
+class WorkerInput(DescribedSerializerMixin, serializers.Serializer):
     birth_date = serializers.DateField(
         error_messages=REQUIRED,
         help_text="Date de naissance du salarié (AAAA-MM-JJ) : âge au début du contrat.",
@@ -178,7 +181,7 @@ def _hours_field(help_text: str, required: bool = False) -> serializers.DecimalF
     )
 
 
-class PlanInput(serializers.Serializer):
+class PlanInput(DescribedSerializerMixin, serializers.Serializer):
     contract_start = serializers.DateField(
         error_messages=REQUIRED,
         help_text="Début du contrat (AAAA-MM-JJ) : choisit le jeu de règles et le taux en "

@@ -523,8 +523,11 @@ class AvailableTransitionSerializer(serializers.Serializer):
     fields = TransitionFieldSerializer(many=True, help_text="Champs à envoyer pour l'étape.")
 
 
-class TransitionInputSerializer(serializers.Serializer):
-    """The data of a transition; each step uses only its own fields (see GET /transitions/)."""
+class TransitionInputSerializer(DescribedSerializerMixin, serializers.Serializer):
+    """The data of a transition; each step uses only its own fields (see GET /transitions/).
+
+    Its dates get the API's 1900–2100 range from the mixin, before any step adds a delay.
+    """
 
     expected_state = serializers.ChoiceField(
         choices=DossierState.choices,

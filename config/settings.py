@@ -41,6 +41,8 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The API's JSON error under /api/, Django's page elsewhere.
+CSRF_FAILURE_VIEW = "config.api.api_csrf_failure"
 
 INSTALLED_APPS = [
     "cases",  # first, so that cases/templates/admin/ restyles the admin (base_site, index)
@@ -160,7 +162,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Uploaded documents live outside the web root and are served only through permission checks.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "documents"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Bounded work per request (README, « Configuration »). Each limit answers a French 413 or 400
+# (the API's JSON under /api/, a form error or a French page in the admin).
+# A request body read whole (JSON, a plain form) and a multipart request's fields without its
+# files: DRF's JSON parser reads `request.body`, so this is the API's JSON limit too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
+)
+# Fields of a form or query string (a repeated filter counts once per value), files of a form.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "100"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -41,6 +42,7 @@ from cases.models import (
 )
 from cases.models.workers import HEALTH_FIELDS
 from cases.plan_preview import PLAN_FIELDS, plan_preview
+from config.uploads import validate_upload_size
 from notifications.services.recheck import dossier_refresh
 
 
@@ -154,10 +156,15 @@ class MissionInline(admin.TabularInline):
         return permissions.may_access_model(request.user, "mission", "view")
 
 
+# A file past DOCUMENT_MAX_UPLOAD_SIZE, stopped while it streamed in, is a form error.
+DOCUMENT_FILE_SIZE_CHECK = {models.FileField: {"validators": [validate_upload_size]}}
+
+
 class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
     fields = ["kind", "file", "status", "received_on", "note"]
+    formfield_overrides = DOCUMENT_FILE_SIZE_CHECK
 
     def has_add_permission(self, request, obj=None):
         return permissions.may_access_model(request.user, "document", "add")
@@ -499,6 +506,7 @@ class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
 @admin.register(Document)
 class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     agency_path = "dossier__agency"
+    formfield_overrides = DOCUMENT_FILE_SIZE_CHECK
     list_display = ["dossier", "kind", "status", "received_on"]
     list_filter = ["kind", "status"]
     list_select_related = ["dossier__worker"]

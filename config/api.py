@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from cases.exceptions import DossierError
-from config.uploads import human_size
+from config.uploads import UploadRefused, human_size
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,8 @@ class PayloadTooLarge(exceptions.APIException):
 def request_error(exc: Exception | None) -> exceptions.APIException:
     """The French API error for what Django refuses while reading a request (a
     SuspiciousOperation or BadRequest: body too large, too many fields or files…)."""
+    if isinstance(exc, UploadRefused):
+        return PayloadTooLarge(str(exc))
     if isinstance(exc, RequestDataTooBig):
         size = human_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return PayloadTooLarge(BODY_TOO_LARGE.format(size=size))
@@ -118,9 +120,12 @@ def request_error(exc: Exception | None) -> exceptions.APIException:
 
 
 def request_error_body(exc: Exception | None) -> tuple[dict, int]:
-    """The API's error body and status for what Django refuses while reading a request."""
+    """The API's error body and status for what Django refuses while reading a request; a
+    file refused for its size is named in `errors`."""
     error = request_error(exc)
-    return _body(str(error.detail), error.detail.code), error.status_code
+    field = getattr(exc, "field", "")
+    errors = {field: [str(error.detail)]} if field else {}
+    return _body(str(error.detail), error.detail.code, errors), error.status_code
 
 
 def api_exception_handler(exc, context):

@@ -6,7 +6,9 @@ import math
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
+
+from config.uploads import SizeLimitedUploadHandler
 
 NOT_UTF8 = "Le corps de la requête n'est pas un texte valide en {encoding}."
 NOT_JSON = "Le corps de la requête n'est pas du JSON valide (ligne {line}, colonne {column})."
@@ -15,6 +17,7 @@ NOT_FINITE = (
     "hors limites ne sont pas du JSON."
 )
 TOO_DEEP = "Le JSON envoyé est imbriqué trop profondément."
+BAD_MULTIPART = "Le corps multipart/form-data de la requête est mal formé."
 
 
 class _NotFinite(ValueError):
@@ -55,3 +58,21 @@ class SafeJSONParser(JSONParser):
             raise ParseError(NOT_FINITE.format(value="entier trop long")) from exc
         except RecursionError as exc:
             raise ParseError(TOO_DEEP) from exc
+
+
+class SafeMultiPartParser(MultiPartParser):
+    """Multipart for the API: a file past DOCUMENT_MAX_UPLOAD_SIZE stops the request at once.
+
+    `SizeLimitedUploadHandler` then raises `UploadRefused` (a 413 naming the field) instead
+    of reading the rest of the file for a form error, as it does for the admin. A malformed
+    body is refused in French (DRF says « Multipart form parse error » in English).
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        for handler in parser_context["request"].upload_handlers:
+            if isinstance(handler, SizeLimitedUploadHandler):
+                handler.stop_request = True
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            raise ParseError(BAD_MULTIPART) from exc

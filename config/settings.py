@@ -173,6 +173,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(
 # Fields of a form or query string (a repeated filter counts once per value), files of a form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
 DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "100"))
+# Largest document, enforced while it streams in by config.uploads (bytes).
+DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024)))
+# Largest multipart request, refused from its Content-Length before it is read: room for an
+# admin page that adds five documents at once.
+UPLOAD_MAX_REQUEST_SIZE = int(
+    os.environ.get("UPLOAD_MAX_REQUEST_SIZE", str(5 * DOCUMENT_MAX_UPLOAD_SIZE + 1024 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitedUploadHandler",  # first: it decides what the others may store
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
@@ -247,9 +259,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-
-# Largest document accepted by the API upload (bytes).
-DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
     # Token first: an anonymous call answers 401 with `WWW-Authenticate: Token`.

@@ -9,7 +9,7 @@ from rest_framework import filters as drf_filters
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -31,7 +31,7 @@ from cases.api.transitions import describe_transitions
 from cases.models import SensitiveDataAccess
 from cases.permissions import may_see_nir
 from cases.sensitive import sensitive_read_log
-from config.parsers import SafeJSONParser
+from config.parsers import SafeJSONParser, SafeMultiPartParser
 
 ID_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Identifiant."
@@ -381,7 +381,7 @@ class DocumentViewSet(
     conflict_actions = ("create",)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+    parser_classes = [SafeMultiPartParser, FormParser, SafeJSONParser]
 
     def create(self, request, *args, **kwargs):
         upload = s.DocumentUploadSerializer(

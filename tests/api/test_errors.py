@@ -67,6 +67,14 @@ def test_an_integer_too_long_to_read_is_refused_in_french(api):
     assert "nombre non admis" in body["detail"]
 
 
+def test_malformed_multipart_is_refused_in_french(api):
+    response = post_raw(
+        api, b"--x\r\nnot a part", "/api/v1/documents/", "multipart/form-data; boundary=é"
+    )
+    body = assert_french_error(response, 400, "parse_error")
+    assert "multipart" in body["detail"]
+
+
 def test_unsupported_media_type_is_415_in_french(api):
     body = assert_french_error(post_raw(api, b"a=b", content_type="text/plain"), 415)
     assert body["code"] == "unsupported_media_type"

@@ -186,6 +186,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Items of a list in an API body (a dossier's client companies, the simulator's publics),
+# checked before any item is looked up.
+API_MAX_LIST_ITEMS = int(os.environ.get("API_MAX_LIST_ITEMS", "50"))
+# Rows of an API list page; a larger `?page_size=` is capped to it.
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

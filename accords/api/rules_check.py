@@ -30,6 +30,7 @@ from cases.rules.engine import check_plan
 from cases.rules.funding import estimate, rate_unknown_finding
 from cases.rules.plan import Plan, WorkerSituation
 from cases.validators import validate_certification_code
+from config.api import BoundedListMixin
 
 FINDING_CODES = {
     "public_not_eligible": "le salarié n'appartient à aucun des publics du dispositif",
@@ -121,6 +122,10 @@ class HoursField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
+class BoundedListField(BoundedListMixin, serializers.ListField):
+    pass
+
+
 # DescribedSerializerMixin: every date between 1900 and 2100, as everywhere in the API (the
 # deadlines add months and days to them: 9999-12-31 overflowed into a 500).
 class WorkerInput(DescribedSerializerMixin, serializers.Serializer):
@@ -145,7 +150,7 @@ class WorkerInput(DescribedSerializerMixin, serializers.Serializer):
         help_text="Niveau de la plus haute certification détenue (3 à 8) ; null ou 0 si aucune.",
         error_messages={"invalid_choice": "« {input} » : niveau attendu de 3 à 8, ou null."},
     )
-    publics = serializers.ListField(
+    publics = BoundedListField(
         child=serializers.ChoiceField(
             choices=PublicCode.choices,
             error_messages={"invalid_choice": "« {input} » : code de public inconnu."},

@@ -45,6 +45,7 @@ from cases.permissions import (
     scope_dossiers,
 )
 from cases.sensitive import mask_nir
+from config.api import BoundedListMixin
 
 # The first bytes of each accepted file type: a renamed executable is not a PDF.
 FILE_SIGNATURES = {
@@ -306,12 +307,12 @@ def _choice_labels(choices: type[models.TextChoices], language: str | None) -> d
     return {value: str(label) for value, label in choices.choices}
 
 
-class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+class PrefetchedManyRelatedField(BoundedListMixin, serializers.ManyRelatedField):
     """A to-many relation read from the list `Prefetch(to_attr="prefetched_<name>")` left on
     the instance, when there is one (a page of a list), else from the database.
 
     Django's own prefetch cache builds a queryset per instance (a third of a list page's
-    time); a `to_attr` list costs nothing to read.
+    time); a `to_attr` list costs nothing to read. On input, API_MAX_LIST_ITEMS ids at most.
     """
 
     def get_attribute(self, instance):

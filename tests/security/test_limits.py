@@ -1,8 +1,10 @@
 """Promise: the work one request can ask for is bounded, and each limit answers in French.
 
-Limits (config/settings.py, README « Configuration »): DOCUMENT_MAX_UPLOAD_SIZE (enforced
-while the file streams in: nothing past it is stored) and UPLOAD_MAX_REQUEST_SIZE (from
-Content-Length, before a byte is read).
+Limits (config/settings.py, README « Configuration »): DATA_UPLOAD_MAX_MEMORY_SIZE (a body
+read whole, JSON included), DATA_UPLOAD_MAX_NUMBER_FIELDS, API_MAX_LIST_ITEMS (items of a list
+in an API body), API_MAX_PAGE_SIZE, DOCUMENT_MAX_UPLOAD_SIZE (enforced while the file streams
+in: nothing past it is stored) and UPLOAD_MAX_REQUEST_SIZE (from Content-Length, before a
+byte is read).
 """
 
 import io
@@ -17,9 +19,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.models import Document
+from cases.models import Document, Dossier
 from config.uploads import RefusedUpload, UploadRefused
-from tests.factories import DossierFactory
+from tests.factories import ClientCompanyFactory, DossierFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,85 @@ def api(token):
     client = APIClient(raise_request_exception=False)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
+
+
+# Lists and pages
+
+
+def dossier_payload(agency, client_companies) -> dict:
+    return {
+        "dispositif": "CPI",
+        "agency": agency.pk,
+        "worker": WorkerFactory(agency=agency).pk,
+        "contract_start": "2026-03-02",
+        "contract_end": "2027-03-01",
+        "planned_training_hours": "400.00",
+        "client_companies": client_companies,
+    }
+
+
+def test_a_hundred_thousand_client_companies_are_refused_before_any_lookup(
+    api, agency, django_assert_max_num_queries
+):
+    # Each id used to be looked up in turn: 16 s for 100 000 of them.
+    payload = dossier_payload(agency, list(range(1, 100_001)))
+    with django_assert_max_num_queries(15):
+        response = api.post("/api/v1/dossiers/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["client_companies"] == [
+        "Cette liste compte 100000 éléments : 50 au plus."
+    ]
+    assert not Dossier.objects.exists()
+
+
+def test_the_list_limit_is_a_setting_and_a_list_within_it_is_accepted(api, agency, settings):
+    settings.API_MAX_LIST_ITEMS = 3
+    companies = [ClientCompanyFactory().pk for _ in range(4)]
+    refused = api.post("/api/v1/dossiers/", dossier_payload(agency, companies), format="json")
+    assert refused.status_code == 400
+    assert "3 au plus" in refused.json()["errors"]["client_companies"][0]
+    accepted = api.post("/api/v1/dossiers/", dossier_payload(agency, companies[:3]), format="json")
+    assert accepted.status_code == 201, accepted.json()
+
+
+def test_the_simulator_refuses_a_long_list_of_publics(api):
+    data = {
+        "dispositif": "CPI",
+        "worker": {"birth_date": "2001-05-14", "employment": "CTT", "publics": ["RSA"] * 51},
+        "plan": {"contract_start": "2026-03-02", "contract_end": "2027-03-01", "training_hours": 1},
+    }
+    response = api.post("/api/v1/rules/check", data, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["worker.publics"] == [
+        "Cette liste compte 51 éléments : 50 au plus."
+    ]
+
+
+def test_the_schema_documents_the_list_limit(api):
+    schema = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schema["DossierRequest"]["properties"]["client_companies"]["maxItems"] == 50
+    assert schema["WorkerInputRequest"]["properties"]["publics"]["maxItems"] == 50
+
+
+def test_the_page_size_is_capped_by_its_setting(api, agency, settings):
+    settings.API_MAX_PAGE_SIZE = 2
+    for _ in range(3):
+        WorkerFactory(agency=agency)
+    response = api.get("/api/v1/workers/", {"page_size": 1000})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2
+
+
+def test_a_json_body_over_the_limit_is_refused_before_it_is_parsed(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = json.dumps({"client_companies": list(range(5_000))}).encode()
+    response = api.generic("POST", "/api/v1/dossiers/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "Le corps de la requête dépasse la taille maximale (9,8 Ko).",
+        "code": "payload_too_large",
+        "errors": {},
+    }
 
 
 # Uploads, stopped while they stream in

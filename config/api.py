@@ -3,21 +3,34 @@
 Every error answers `{"detail": "...", "code": "...", "errors": {field: [...]}}` in French,
 plus `findings` when blocking findings refused a transition. DRF's own errors (already in
 French through its translations), Django's ValidationError and the domain errors of
-`cases.exceptions` all go through `api_exception_handler`.
+`cases.exceptions` all go through `api_exception_handler`. What Django itself refuses before
+or around a view (an unknown address, a body too large, too many fields, a CSRF failure, a
+crash) goes through the `handler*` views below, which answer the same JSON for addresses
+under /api/ and Django's usual pages elsewhere.
 """
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
-from django.views.defaults import page_not_found
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.html import format_html
+from django.views import csrf, defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from cases.exceptions import DossierError
+from cases.upload_limits import UploadRefused, human_size
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +84,48 @@ CSRF_DETAIL = (
     "Vérification CSRF échouée : avec une session, envoyez le jeton CSRF "
     "(en-tête X-CSRFToken), ou authentifiez-vous par jeton (Authorization: Token …)."
 )
+BODY_TOO_LARGE = "Le corps de la requête dépasse la taille maximale ({size})."
+TOO_MANY_FIELDS = "La requête contient trop de champs ({count} au plus)."
+TOO_MANY_FILES = "La requête contient trop de fichiers ({count} au plus)."
+BAD_REQUEST_DETAIL = "Requête incorrecte."
+NOT_FOUND_DETAIL = "Ressource introuvable : vérifiez l'adresse."
+PERMISSION_DENIED_DETAIL = "Vous n'avez pas la permission d'effectuer cette action."
+SERVER_ERROR_DETAIL = (
+    "Erreur interne du serveur : l'incident est enregistré. Réessayez plus tard ; s'il se "
+    "reproduit, signalez-le à l'assistance."
+)
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "La requête est trop volumineuse."
+    default_code = "payload_too_large"
+
+
+def request_error(exc: Exception | None) -> exceptions.APIException:
+    """The French API error for what Django refuses while reading a request (a
+    SuspiciousOperation or BadRequest: body too large, too many fields or files…)."""
+    if isinstance(exc, UploadRefused):
+        return PayloadTooLarge(str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        size = human_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return PayloadTooLarge(BODY_TOO_LARGE.format(size=size))
+    if isinstance(exc, TooManyFieldsSent):
+        count = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return exceptions.ParseError(TOO_MANY_FIELDS.format(count=count), "too_many_fields")
+    if isinstance(exc, TooManyFilesSent):
+        count = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return exceptions.ParseError(TOO_MANY_FILES.format(count=count), "too_many_files")
+    return exceptions.ParseError(BAD_REQUEST_DETAIL, "bad_request")
+
+
+def request_error_body(exc: Exception | None) -> tuple[dict, int]:
+    """The API's error body and status for what Django refuses while reading a request; a
+    file refused for its size is named in `errors`."""
+    error = request_error(exc)
+    field = getattr(exc, "field", "")
+    errors = {field: [str(error.detail)]} if field else {}
+    return _body(str(error.detail), error.detail.code, errors), error.status_code
 
 
 def api_exception_handler(exc, context):
@@ -82,6 +137,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = _django_validation_errors(exc)
         return Response(_body(INVALID_DETAIL, "invalid", errors), status=400)
+    if isinstance(exc, SuspiciousOperation | BadRequest):  # raised while reading request.data
+        body, code_status = request_error_body(exc)
+        return Response(body, status=code_status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -105,16 +163,24 @@ def api_exception_handler(exc, context):
 
 
 class StandardPagination(PageNumberPagination):
-    """Pages of 50 rows by default; `?page_size=` up to 500."""
+    """Pages of 50 rows by default; `?page_size=` up to API_MAX_PAGE_SIZE (500)."""
 
     page_size = 50
     page_size_query_param = "page_size"
-    page_size_query_description = "Nombre de résultats par page (50 par défaut, 500 au plus)."
+    page_size_query_description = (
+        f"Nombre de résultats par page (50 par défaut, {settings.API_MAX_PAGE_SIZE} au plus)."
+    )
     page_query_description = "Numéro de la page de résultats (à partir de 1)."
-    max_page_size = 500
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.API_MAX_PAGE_SIZE
 
     def get_page_size(self, request):
-        """Refuse a `page_size` that is not a whole number ≥ 1; cap it at 500."""
+        """Refuse a `page_size` that is not a whole number ≥ 1; cap it at API_MAX_PAGE_SIZE.
+
+        Capped rather than refused: the schema and existing clients rely on it.
+        """
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -146,10 +212,66 @@ class StandardPagination(PageNumberPagination):
         return paginated
 
 
+def is_api_request(request) -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+JSON_PARAMS = {"ensure_ascii": False}  # as DRF's renderer writes it
+
+
+def _json_error(detail: str, code: str, status_code: int) -> JsonResponse:
+    return JsonResponse(_body(detail, code), status=status_code, json_dumps_params=JSON_PARAMS)
+
+
+def api_bad_request(request, exception=None):
+    """Django's handler400 (a body too large, too many fields, a suspicious request): the
+    API's JSON error under /api/; elsewhere, a French page for a request too large (413) and
+    Django's page for the rest."""
+    if is_api_request(request):
+        body, code_status = request_error_body(exception)
+        return JsonResponse(body, status=code_status, json_dumps_params=JSON_PARAMS)
+    error = request_error(exception)
+    if isinstance(error, PayloadTooLarge):
+        return HttpResponse(
+            format_html(
+                '<!doctype html><html lang="fr"><title>Requête trop volumineuse</title>'
+                "<h1>Requête trop volumineuse</h1><p>{}</p>"
+                "<p>Revenez à la page précédente et envoyez moins de données (des fichiers plus "
+                "petits, par exemple).</p></html>",
+                error.detail,
+            ),
+            status=error.status_code,
+        )
+    return defaults.bad_request(request, exception)
+
+
+def api_permission_denied(request, exception=None):
+    """Django's handler403: the API's JSON error under /api/, the HTML page elsewhere."""
+    if is_api_request(request):
+        return _json_error(PERMISSION_DENIED_DETAIL, "permission_denied", 403)
+    return defaults.permission_denied(request, exception)
+
+
 def api_not_found(request, exception=None):
     """Django's handler404: the API's JSON error for /api/ addresses, the HTML page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            _body("Ressource introuvable : vérifiez l'adresse.", "not_found"), status=404
-        )
-    return page_not_found(request, exception)
+    if is_api_request(request):
+        return _json_error(NOT_FOUND_DETAIL, "not_found", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def api_server_error(request):
+    """Django's handler500: a generic French JSON message under /api/ (the traceback goes to
+    the log only), the HTML page elsewhere."""
+    if is_api_request(request):
+        return _json_error(SERVER_ERROR_DETAIL, "server_error", 500)
+    return defaults.server_error(request)
+
+
+def api_csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API's French JSON error under /api/, Django's page elsewhere.
+
+    DRF's views check CSRF themselves (see `api_exception_handler`); this answers a view
+    under /api/ that is not DRF's."""
+    if is_api_request(request):
+        return _json_error(CSRF_DETAIL, "csrf_failed", 403)
+    return csrf.csrf_failure(request, reason)

@@ -14,6 +14,9 @@ ERROR_DESCRIPTIONS = {
     "406": "Format de réponse demandé non disponible.",
     "415": "Type de contenu de la requête non pris en charge.",
 }
+PAYLOAD_TOO_LARGE_DESCRIPTION = (
+    "Requête trop volumineuse : corps ou fichier au-delà de la taille maximale."
+)
 CONFLICT_DESCRIPTION = (
     "Conflit : étape impossible depuis l'état du dossier, bloquée par des constats "
     "(`findings`), dossier modifié entre-temps ou clôturé."
@@ -33,6 +36,8 @@ class ApiAutoSchema(AutoSchema):
         codes = dict(ERROR_DESCRIPTIONS)
         if getattr(self.view, "action", None) in getattr(self.view, "conflict_actions", ()):
             codes["409"] = CONFLICT_DESCRIPTION
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes["413"] = PAYLOAD_TOO_LARGE_DESCRIPTION
         for code, description in codes.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(

@@ -41,6 +41,8 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The API's JSON error under /api/, Django's page elsewhere.
+CSRF_FAILURE_VIEW = "config.api.api_csrf_failure"
 
 INSTALLED_APPS = [
     "cases",  # first, so that cases/templates/admin/ restyles the admin (base_site, index)
@@ -169,8 +171,35 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Uploaded documents live outside the web root and are served only through permission checks.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "documents"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Bounded work per request (README, « Configuration »). Each limit answers a French 413 or 400
+# (the API's JSON under /api/, a form error or a French page in the admin).
+# A request body read whole (JSON, a plain form) and a multipart request's fields without its
+# files: DRF's JSON parser reads `request.body`, so this is the API's JSON limit too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
+)
+# Fields of a form or query string (a repeated filter counts once per value), files of a form.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "100"))
+# Largest document, enforced while it streams in by cases.upload_limits (bytes).
+DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024)))
+# Largest multipart request, refused from its Content-Length before it is read: room for an
+# admin page that adds five documents at once.
+UPLOAD_MAX_REQUEST_SIZE = int(
+    os.environ.get("UPLOAD_MAX_REQUEST_SIZE", str(5 * DOCUMENT_MAX_UPLOAD_SIZE + 1024 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "cases.upload_limits.SizeLimitedUploadHandler",  # first: it decides what the others may store
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Items of a list in an API body (a dossier's client companies, the simulator's publics),
+# checked before any item is looked up.
+API_MAX_LIST_ITEMS = int(os.environ.get("API_MAX_LIST_ITEMS", "50"))
+# Rows of an API list page; a larger `?page_size=` is capped to it.
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -245,9 +274,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
-# Largest document accepted by the API upload (bytes).
-DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024)))
-
 REST_FRAMEWORK = {
     # Token first: an anonymous call answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -262,7 +288,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cases.api.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }

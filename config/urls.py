@@ -9,7 +9,11 @@ admin.site.site_header = "Alternance intérim"
 admin.site.site_title = "Alternance intérim"
 admin.site.index_title = "Tableau de bord"
 
+# The API's JSON errors under /api/, Django's pages elsewhere.
+handler400 = "config.api.api_bad_request"
+handler403 = "config.api.api_permission_denied"
 handler404 = "config.api.api_not_found"
+handler500 = "config.api.api_server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

@@ -46,7 +46,11 @@ def quarter(y: int, q: int) -> Period:
     return Period(dt.date(y, first, 1), _last_day(y, first + 2), f"{y}-Q{q}")
 
 
-_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
+_CODE = re.compile(r"^([0-9]{4})(?:-(H[12]|Q[1-4]))?$")
+# The API's range of dates (cases.api.serializers): a year 0 crashed the date arithmetic, a
+# year 9999 has nothing to report.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+OUT_OF_RANGE = f"Période hors limites : les années vont de {FIRST_YEAR} à {LAST_YEAR}."
 
 
 def parse_code(code: str) -> Period:
@@ -57,6 +61,8 @@ def parse_code(code: str) -> Period:
             "Période invalide : attendu AAAA, AAAA-H1, AAAA-H2 ou AAAA-Q1 … AAAA-Q4."
         )
     y, part = int(match.group(1)), match.group(2)
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise ValidationError(OUT_OF_RANGE)
     if part is None:
         return year(y)
     if part.startswith("H"):
@@ -80,6 +86,8 @@ def _date(value: str, name: str) -> dt.date:
 
 def parse_range(start: str, end: str) -> Period:
     first, last = _date(start, "from"), _date(end, "to")
+    if not (FIRST_YEAR <= first.year <= LAST_YEAR and FIRST_YEAR <= last.year <= LAST_YEAR):
+        raise ValidationError(OUT_OF_RANGE)
     if last < first:
         raise ValidationError("La fin de la période précède son début.")
     return Period(first, last, f"{first.isoformat()}_{last.isoformat()}")

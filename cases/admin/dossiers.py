@@ -22,6 +22,7 @@ from cases.admin.changelist import (
 from cases.admin.dashboard import urgency
 from cases.admin.dossier_page import dossier_overview
 from cases.admin.history import ScopedHistoryAdmin
+from cases.admin.records import DOCUMENT_FILE_SIZE_CHECK
 from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
 from cases.models import (
@@ -60,6 +61,7 @@ class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
     fields = ["kind", "file", "status", "received_on", "note"]
+    formfield_overrides = DOCUMENT_FILE_SIZE_CHECK
 
     def has_add_permission(self, request, obj=None):
         return permissions.may_access_model(request.user, "document", "add")

@@ -1,6 +1,7 @@
 """Admin of the records a dossier refers to: agencies, workers, missions, documents, companies."""
 
 from django.contrib import admin
+from django.db import models
 
 from cases import permissions
 from cases.admin.base import AgencyScopedAdmin, RoleAccessMixin, _agencies_of
@@ -16,6 +17,10 @@ from cases.models import (
     Worker,
 )
 from cases.models.workers import HEALTH_FIELDS
+from cases.upload_limits import validate_upload_size
+
+# A file past DOCUMENT_MAX_UPLOAD_SIZE, stopped while it streamed in, is a form error.
+DOCUMENT_FILE_SIZE_CHECK = {models.FileField: {"validators": [validate_upload_size]}}
 
 
 @admin.register(Agency)
@@ -73,6 +78,7 @@ class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
 @admin.register(Document)
 class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     agency_path = "dossier__agency"
+    formfield_overrides = DOCUMENT_FILE_SIZE_CHECK
     list_display = ["dossier", "kind", "status", "received_on"]
     list_filter = ["kind", "status"]
     list_select_related = ["dossier__worker"]

@@ -15,7 +15,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.bounds import BoundedListMixin
 from cases.api.schema import ErrorSerializer
+from cases.api.serializers import DescribedSerializerMixin
 from cases.choices import Dispositif, Employment, PublicCode
 from cases.rules.deadlines import plan_deadlines
 from cases.rules.engine import check_plan
@@ -120,7 +122,13 @@ class HoursField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
-class WorkerInput(serializers.Serializer):
+class BoundedListField(BoundedListMixin, serializers.ListField):
+    pass
+
+
+# DescribedSerializerMixin: every date between 1900 and 2100, as everywhere in the API (the
+# deadlines add months and days to them: 9999-12-31 overflowed into a 500).
+class WorkerInput(DescribedSerializerMixin, serializers.Serializer):
     birth_date = serializers.DateField(
         error_messages=REQUIRED,
         help_text="Date de naissance du salarié (AAAA-MM-JJ) : âge au début du contrat.",
@@ -142,7 +150,7 @@ class WorkerInput(serializers.Serializer):
         help_text="Niveau de la plus haute certification détenue (3 à 8) ; null ou 0 si aucune.",
         error_messages={"invalid_choice": "« {input} » : niveau attendu de 3 à 8, ou null."},
     )
-    publics = serializers.ListField(
+    publics = BoundedListField(
         child=serializers.ChoiceField(
             choices=PublicCode.choices,
             error_messages={"invalid_choice": "« {input} » : code de public inconnu."},
@@ -178,7 +186,7 @@ def _hours_field(help_text: str, required: bool = False) -> serializers.DecimalF
     )
 
 
-class PlanInput(serializers.Serializer):
+class PlanInput(DescribedSerializerMixin, serializers.Serializer):
     contract_start = serializers.DateField(
         error_messages=REQUIRED,
         help_text="Début du contrat (AAAA-MM-JJ) : choisit le jeu de règles et le taux en "

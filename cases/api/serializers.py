@@ -21,6 +21,7 @@ from stdnum.fr import nir, siret
 
 from accords.models import Accord, Certification, CertificationListEntry
 from cases import selectors
+from cases.api.bounds import BoundedListMixin
 from cases.choices import CancellationReason, Dispositif, DocumentStatus, DossierState
 from cases.models import (
     Agency,
@@ -306,12 +307,12 @@ def _choice_labels(choices: type[models.TextChoices], language: str | None) -> d
     return {value: str(label) for value, label in choices.choices}
 
 
-class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+class PrefetchedManyRelatedField(BoundedListMixin, serializers.ManyRelatedField):
     """A to-many relation read from the list `Prefetch(to_attr="prefetched_<name>")` left on
     the instance, when there is one (a page of a list), else from the database.
 
     Django's own prefetch cache builds a queryset per instance (a third of a list page's
-    time); a `to_attr` list costs nothing to read.
+    time); a `to_attr` list costs nothing to read. On input, API_MAX_LIST_ITEMS ids at most.
     """
 
     def get_attribute(self, instance):
@@ -523,8 +524,11 @@ class AvailableTransitionSerializer(serializers.Serializer):
     fields = TransitionFieldSerializer(many=True, help_text="Champs à envoyer pour l'étape.")
 
 
-class TransitionInputSerializer(serializers.Serializer):
-    """The data of a transition; each step uses only its own fields (see GET /transitions/)."""
+class TransitionInputSerializer(DescribedSerializerMixin, serializers.Serializer):
+    """The data of a transition; each step uses only its own fields (see GET /transitions/).
+
+    Its dates get the API's 1900–2100 range from the mixin, before any step adds a delay.
+    """
 
     expected_state = serializers.ChoiceField(
         choices=DossierState.choices,

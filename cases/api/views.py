@@ -9,10 +9,9 @@ from rest_framework import filters as drf_filters
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from accords.models import Accord, Certification
 from cases import selectors, services
@@ -24,6 +23,7 @@ from cases.api.filters import (
     MissionFilter,
     WorkerFilter,
 )
+from cases.api.parsers import SafeJSONParser, SafeMultiPartParser
 from cases.api.permissions import IndividualData, ReadIndividualData
 from cases.api.renderers import BinaryRenderer
 from cases.api.schema import FindingSerializer
@@ -391,7 +391,7 @@ class DocumentViewSet(
     conflict_actions = ("create",)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    parser_classes = [MultiPartParser, FormParser, *api_settings.DEFAULT_PARSER_CLASSES]
+    parser_classes = [SafeMultiPartParser, FormParser, SafeJSONParser]
 
     def create(self, request, *args, **kwargs):
         upload = s.DocumentUploadSerializer(

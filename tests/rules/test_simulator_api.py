@@ -315,6 +315,6 @@ def test_openapi_documents_codes_and_shapes(rules):
         }, code
     # Only statuses this endpoint can answer: it writes nothing, so no conflict.
     assert "409" not in responses
-    assert set(responses) <= {"200", "400", "401", "403", "404", "405", "406", "415"}
+    assert set(responses) <= {"200", "400", "401", "403", "404", "405", "406", "413", "415"}
     answer = schema["components"]["schemas"]["RulesCheckAnswer"]["properties"]
     assert {"eligible", "rule_set", "findings", "funding", "deadlines"} <= set(answer)

@@ -65,8 +65,11 @@ RESPONSES = {
     200: OpenApiResponse(
         OpenApiTypes.OBJECT,
         description="Le rapport : période, périmètre, règle de confidentialité et tableaux "
-        "(titre, source, colonnes, lignes, totaux). Les effectifs de moins de 5 personnes "
-        "hors de vos agences valent « < 5 ».",
+        "(titre, source, colonnes, lignes, totaux). Secret statistique : un effectif de 1 à 4 "
+        "personnes hors de vos agences, ou une donnée de santé (AT/MP, CAR) de moins de 5 "
+        "personnes, vaut « s », comme les cellules qui permettraient de le retrouver par "
+        "différence et les chiffres calculés sur une cellule masquée (légende dans "
+        "privacy.legend).",
     )
 }
 

@@ -68,8 +68,8 @@ def mission_jeunes_table(period: Period, scope: Scope) -> dict:
         [
             col("region", "Région", TEXT),
             col("young", "Jeunes 16–25 ans suivis par une mission locale, avec ≥ 1 mission"),
-            col("missions", "Missions", NUMBER),
-            col("hours", "Heures de mission", HOURS),
+            col("missions", "Missions", NUMBER, base="young"),
+            col("hours", "Heures de mission", HOURS, base="young"),
             col("cipi", "Entrées en CIPI", COUNT),
             col("cdpi", "Entrées en CDPI", COUNT),
         ],

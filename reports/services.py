@@ -6,10 +6,9 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reports import figures
+from reports import figures, links, privacy
 from reports.mission_jeunes import mission_jeunes_table
 from reports.periods import Period
-from reports.privacy import mask_table
 from reports.scope import Scope
 
 CPNE, MISSION_JEUNES = "cpne", "mission_jeunes"
@@ -35,7 +34,16 @@ def report_queries():
         yield
 
 
-def _envelope(kind: str, period: Period, scope: Scope, tables: list[dict], **extra) -> dict:
+def _envelope(
+    kind: str,
+    period: Period,
+    scope: Scope,
+    tables: list[dict],
+    *,
+    links=(),
+    all_health: bool = False,
+    **extra,
+) -> dict:
     masked = not scope.within_own_agencies()
     return {
         "kind": kind,
@@ -45,12 +53,12 @@ def _envelope(kind: str, period: Period, scope: Scope, tables: list[dict], **ext
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "privacy": {
             "masked": masked,
-            "rule": "Aucun nom ni NIR ; toute cellule comptant moins de 5 personnes hors de "
-            "votre agence est affichée « < 5 » ; AT/MP en total seulement (DOMAIN.md §4, §5 ; "
-            "002 art. 4).",
+            "threshold": privacy.THRESHOLD,
+            "rule": privacy.rule(masked),
+            "legend": privacy.LEGEND,
         },
         **extra,
-        "tables": [mask_table(t, masked) for t in tables],
+        "tables": privacy.protect(tables, links, masked=masked, all_health=all_health),
     }
 
 
@@ -61,7 +69,14 @@ def cpne_report(
     with report_queries():
         tables = figures.cpne_tables(period, scope, dispositif, as_of=as_of)
     return _envelope(
-        CPNE, period, scope, tables, dispositif=dispositif or None, as_of=as_of.isoformat()
+        CPNE,
+        period,
+        scope,
+        tables,
+        links=links.cpne_links(tables),
+        all_health=dispositif in figures.HEALTH_DISPOSITIFS,
+        dispositif=dispositif or None,
+        as_of=as_of.isoformat(),
     )
 
 

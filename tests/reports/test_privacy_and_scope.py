@@ -1,4 +1,5 @@
-"""The « < 5 » rule, and who sees what (agency users: their agencies; CPNE: everything)."""
+"""Secret statistique (« s »), and who sees what (agency users: their agencies; CPNE:
+everything). The arithmetic attack on it: tests/security/test_report_disclosure.py."""
 
 import datetime as dt
 
@@ -36,11 +37,14 @@ def test_outside_own_agency_small_counts_are_masked(users):
     report = services.cpne_report(year(2026), everything, as_of=dt.date(2026, 12, 31))
     assert report["privacy"]["masked"] is True
     table = first_table(report)
-    assert table["rows"][0]["total"] == "< 5"  # CPI: 2 people
-    assert table["totals"]["total"] == 8  # 8 ≥ 5: shown
+    assert table["rows"][0]["total"] == "s"  # CPI: 2 people
+    # The 8 dossiers fall in 8 different (month, dispositif) cells of « Dossiers par mois »,
+    # each hidden: with the total 8 shown, a reader would know that every one is 1 (eight
+    # non-zero cells adding up to 8). The total is hidden too (secondary suppression).
+    assert table["totals"]["total"] == "s"
     assert table["rows"][-1]["total"] == 0  # Pro-A permanents: nobody, nothing to hide
     deposits = next(t for t in report["tables"] if t["key"] == "depots_akto")
-    assert deposits["totals"]["rate"] == "< 5"  # a rate over 4 deposits
+    assert deposits["totals"]["rate"] == "s"  # a rate over a hidden count of deposits
 
 
 def test_administrator_in_own_agency_sees_it_unmasked(users, data):
@@ -72,8 +76,8 @@ def test_api_cpne_scoping(users, name):
     )
     assert response.status_code == 200, response.content
     totals = response.json()["tables"][0]["totals"]
-    # Case worker of A: 5 dossiers of agency A; CPNE reporter: all 8, aggregated.
-    assert totals["total"] == {"case_worker_a": 5, "cpne": 8}[name]
+    # Case worker of A: 5 dossiers of agency A; CPNE reporter: all 8, hidden (see above).
+    assert totals["total"] == {"case_worker_a": 5, "cpne": "s"}[name]
 
 
 def test_api_agency_user_cannot_read_another_agency(users, data):
@@ -105,4 +109,5 @@ def test_api_mission_jeunes(users):
     response = client(users.cpne).get("/api/v1/reports/mission-jeunes/", {"half": "2026-H1"})
     assert response.status_code == 200
     totals = response.json()["tables"][0]["totals"]
-    assert totals["young"] == "< 5" and totals["hours"] == 125.0
+    # 2 young people: hidden, and their 125 hours with them.
+    assert totals["young"] == "s" and totals["hours"] == "s"

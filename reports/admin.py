@@ -4,7 +4,7 @@ download links; plus the reports stored by Celery beat (CPNE reporters and admin
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -94,12 +94,16 @@ class StoredReportAdmin(admin.ModelAdmin):
             form.add_error(None, getattr(error, "messages", [str(error)])[0])
             return {}
         period = data["report_period"]
-        if data["kind"] == services.MISSION_JEUNES:
-            report = services.mission_jeunes_report(period, report_scope)
-            url = reverse("reports:mission-jeunes")
-        else:
-            report = services.cpne_report(period, report_scope, data.get("dispositif") or None)
-            url = reverse("reports:cpne")
+        try:
+            if data["kind"] == services.MISSION_JEUNES:
+                report = services.mission_jeunes_report(period, report_scope)
+                url = reverse("reports:mission-jeunes")
+            else:
+                report = services.cpne_report(period, report_scope, data.get("dispositif") or None)
+                url = reverse("reports:cpne")
+        except ValidationError as error:  # a cohort too small, a period not in whole months
+            form.add_error(None, error.messages[0])
+            return {}
         query = form.api_query()
         downloads = [
             ("Classeur XLSX", f"{url}?{urlencode({**query, 'format': 'xlsx'})}"),

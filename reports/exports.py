@@ -129,6 +129,8 @@ def _sources_sheet(wb: Workbook, report: dict) -> None:
     ws.append(["Période", report["period"]["label"]])
     ws.append(["Périmètre", report["scope"]["label"]])
     ws.append(["Produit le", report["generated_at"]])
+    if report["privacy"].get("note"):
+        ws.append(["Confidentialité de ce rapport", report["privacy"]["note"]])
     for label, text in DEFINITIONS:
         ws.append([label, text])
     for tbl in report["tables"]:

@@ -83,6 +83,12 @@ def cohort(period: Period, scope: Scope, dispositif: str | None = None) -> Query
     return qs
 
 
+def people(period: Period, scope: Scope, dispositif: str | None = None) -> int:
+    """Whom the report is about: the distinct workers of the cohort, cancelled dossiers too."""
+    qs = cohort(period, scope, dispositif)
+    return qs.aggregate(n=Count("worker", distinct=True))["n"]
+
+
 def _dispositifs(dispositif: str | None) -> list[str]:
     return [dispositif] if dispositif else list(Dispositif.values)
 

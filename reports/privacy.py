@@ -10,7 +10,9 @@ personal data (§5; 002 art. 4). As national statistics offices do:
   people are hidden;
 - secondary suppression (reports/suppression.py): more cells, until no hidden cell can be
   worked out from the totals, from a row's own sums or from another table of the report; rates
-  and amounts computed over a hidden cell are hidden too.
+  and amounts computed over a hidden cell are hidden too;
+- a report on fewer than 5 people, or on a period that is not made of whole months, is refused
+  (an interactive request) or entirely hidden (a stored report).
 
 Every hidden cell shows the same « s » (secret statistique, as INSEE prints it): a « < 5 » on
 the small cells would tell the reader that they are at most 4. The suppression is audited as if
@@ -19,6 +21,9 @@ the reader knew it anyway.
 
 import math
 
+from django.core.exceptions import ValidationError
+
+from reports.periods import Period, last_day
 from reports.suppression import Problem, Relation, suppress
 from reports.tables import COUNT, MAGNITUDES, NUMBER, RATE, TEXT
 
@@ -43,13 +48,60 @@ WHO = {
 }
 
 
+NARROW = (
+    f"Ce périmètre compte moins de {THRESHOLD} personnes sur la période : un rapport aussi "
+    "étroit permettrait de reconnaître des personnes (secret statistique, DOMAIN.md §4–§5). "
+    "Élargissez la période ou le périmètre."
+)
+WHOLE_MONTHS = (
+    "Un rapport porte sur des mois entiers : la période commence le premier jour d'un mois et "
+    "finit le dernier jour d'un mois (secret statistique : des périodes au jour près "
+    "permettraient d'isoler des personnes par différence entre deux rapports)."
+)
+SUPPRESSED_ALL = (
+    f"Moins de {THRESHOLD} personnes dans ce périmètre : tous les chiffres sont masqués."
+)
+
+
 def rule(masked: bool) -> str:
     return RULE.format(who=WHO[masked])
+
+
+def check_period(period: Period) -> None:
+    """Refuse a period that is not made of whole calendar months."""
+    if period.start.day != 1 or period.end != last_day(period.end.year, period.end.month):
+        raise ValidationError(WHOLE_MONTHS)
+
+
+def is_narrow(people: int) -> bool:
+    """Fewer people than the threshold, but some: every figure would point at them."""
+    return 0 < people < THRESHOLD
+
+
+def check_cohort(people: int) -> None:
+    if is_narrow(people):
+        raise ValidationError(NARROW)
 
 
 def public(tbl: dict) -> dict:
     """The table as it leaves the reports: without the disclosure metadata."""
     return {k: v for k, v in tbl.items() if k != "disclosure"}
+
+
+def suppress_all(tables: list[dict]) -> list[dict]:
+    """Every figure hidden, and the rows whose labels would tell something (a month, a code)
+    dropped: for a cohort too small to publish anything."""
+    hidden = []
+    for tbl in tables:
+        out = public(tbl)
+        out["rows"] = []
+        if tbl.get("totals"):
+            out["totals"] = {
+                c["key"]: tbl["totals"].get(c["key"]) if c["kind"] == TEXT else SECRET
+                for c in tbl["columns"]
+            }
+        hidden.append(out)
+    return hidden
 
 
 def protect(

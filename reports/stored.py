@@ -19,10 +19,12 @@ NOTICE_KINDS = {services.CPNE: "rapport-cpne", services.MISSION_JEUNES: "rapport
 
 
 def _build(kind: str, period: periods.Period, as_of: dt.date) -> dict:
-    everything = Scope()  # every agency; small counts masked (a national, aggregated audience)
+    """Every agency, small counts masked (a national, aggregated audience). Nobody is there to
+    widen the period: a cohort of fewer than 5 people gives a report with every figure hidden."""
+    everything = Scope()
     if kind == services.MISSION_JEUNES:
-        return services.mission_jeunes_report(period, everything)
-    return services.cpne_report(period, everything, as_of=as_of)
+        return services.mission_jeunes_report(period, everything, refuse_narrow=False)
+    return services.cpne_report(period, everything, as_of=as_of, refuse_narrow=False)
 
 
 def stored_report_build(

@@ -50,7 +50,7 @@ def test_pdf_starts_with_pdf_marker(users):
     assert content.startswith(b"%PDF")
 
 
-def test_api_pdf(users):
+def test_api_pdf(users, young):
     response = client(users.cpne).get(
         "/api/v1/reports/mission-jeunes/", {"half": "2026-H1", "format": "pdf"}
     )

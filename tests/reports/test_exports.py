@@ -53,7 +53,7 @@ def test_csv_columns(users):
     assert rows[-1][0] == "Total" and rows[-1][1] == "s"
 
 
-def test_api_downloads(users):
+def test_api_downloads(users, young):
     api = client(users.cpne)
     xlsx = api.get("/api/v1/reports/cpne/", {"period": "2026", "format": "xlsx"})
     assert xlsx.status_code == 200

@@ -105,9 +105,28 @@ def test_api_refuses_other_roles_and_bad_periods(users):
     assert missing.status_code == 400
 
 
-def test_api_mission_jeunes(users):
+def test_api_mission_jeunes_refuses_fewer_than_five_people(users):
+    response = client(users.cpne).get("/api/v1/reports/mission-jeunes/", {"half": "2026-H1"})
+    assert response.status_code == 400  # 2 young people and 1 CDPI entry
+    assert "moins de 5 personnes" in response.json()["errors"]["non_field_errors"][0]
+
+
+def test_api_refuses_a_period_that_is_not_whole_months(users):
+    response = client(users.cpne).get(
+        "/api/v1/reports/cpne/", {"from": "2026-01-01", "to": "2026-01-15"}
+    )
+    assert response.status_code == 400
+    assert "mois entiers" in response.json()["errors"]["non_field_errors"][0]
+
+
+def test_api_mission_jeunes(users, young):
     response = client(users.cpne).get("/api/v1/reports/mission-jeunes/", {"half": "2026-H1"})
     assert response.status_code == 200
-    totals = response.json()["tables"][0]["totals"]
-    # 2 young people: hidden, and their 125 hours with them.
-    assert totals["young"] == "s" and totals["hours"] == "s"
+    table = response.json()["tables"][0]
+    rows = {row["region"]: row for row in table["rows"]}
+    # Bretagne: 1 young person (hidden), her mission and hours hidden with her; Île-de-France
+    # (6) hidden too, or 7 − 6 would give Bretagne back.
+    assert rows["Bretagne"]["young"] == "s" and rows["Bretagne"]["hours"] == "s"
+    assert rows["Île-de-France"]["young"] == "s"
+    assert table["totals"]["young"] == 7 and table["totals"]["hours"] == 300.0
+    assert table["totals"]["cdpi"] == "s"  # 1 CDPI entry, in Bretagne

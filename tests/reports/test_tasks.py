@@ -14,7 +14,8 @@ def test_first_day_after_the_half_year_builds_the_table_once(users):
     again = stored.build_previous_period("mission_jeunes", today=dt.date(2026, 7, 1))
     assert first.pk == again.pk and StoredReport.objects.count() == 1
     assert first.period_code == "2026-H1"
-    # 2 young people (test_mission_jeunes): hidden, and their hours with them.
+    # 3 young people in the country (test_mission_jeunes): every figure hidden, nobody refused.
+    assert first.payload["privacy"]["suppressed_all"] is True
     assert first.payload["tables"][0]["totals"]["hours"] == "s"
     assert first.xlsx.read(2) == b"PK" and first.pdf.read(4) == b"%PDF"
     notices = Notification.objects.filter(recipient=users.cpne)
@@ -27,6 +28,7 @@ def test_annual_cpne_report(users):
     assert report.period_code == "2026"
     dossiers = report.payload["tables"][0]
     assert report.payload["privacy"]["masked"] is True
+    assert not report.payload["privacy"]["suppressed_all"]
     assert dossiers["rows"][0]["total"] == "s"  # 2 CPI; the total: see test_privacy_and_scope
 
 

@@ -1,8 +1,15 @@
-"""The suppression engine (reports/suppression.py), without a database."""
+"""The suppression engine (reports/suppression.py) and its use on one table (reports/privacy.py),
+without a database. The attack on whole reports: tests/security/test_report_disclosure.py."""
 
 import math
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports import privacy
 from reports.suppression import Problem, Relation, recoverable, suppress
+from reports.tables import col, table
+from tests.security.attacker import recover
 
 
 def counts(values: dict, relations, small=()):
@@ -92,3 +99,53 @@ def test_what_only_the_zeros_give_away_is_left_alone():
 def test_relations_that_do_not_hold_are_dropped():
     problem = counts({"t": 5, "a": 1, "b": 1}, [Relation("t", ("a", "b"))])
     assert problem.relations == []
+
+
+# A whole table through reports/privacy.py, attacked by tests/security/attacker.py.
+
+CODES = ["CPI", "CAI", "CIPI", "CAR"]
+
+
+def pivot(grid: list[list[int]]) -> dict:
+    """« Dossiers par mois » with these counts: rows are months, columns dispositifs."""
+    codes = CODES[: len(grid[0])]
+    rows = [
+        {"month": f"2026-{m + 1:02d}", **dict(zip(codes, cells, strict=True)), "total": sum(cells)}
+        for m, cells in enumerate(grid)
+    ]
+    totals = {"month": "Total", **{k: sum(r[k] for r in rows) for k in [*codes, "total"]}}
+    columns = [col("month", "Mois", "text"), *[col(c, c) for c in codes], col("total", "Total")]
+    return table(
+        "dossiers_mois",
+        "Dossiers par mois",
+        "test",
+        columns,
+        rows,
+        totals,
+        sums={"total": codes},
+        health_columns=["CAR"],
+    )
+
+
+grids = st.integers(2, 4).flatmap(
+    lambda width: st.lists(
+        st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 7, 12, 30]), min_size=width, max_size=width),
+        min_size=2,
+        max_size=6,
+    )
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(grid=grids, masked=st.booleans())
+def test_no_cell_of_a_protected_table_comes_back(grid, masked):
+    tbl = pivot(grid)
+    shown = privacy.protect([tbl], masked=masked)
+    report = {"privacy": {"masked": masked}, "tables": shown}
+    assert not recover(report, [tbl])
+    for shown_row, true_row in zip(shown[0]["rows"], tbl["rows"], strict=True):
+        for key, value in true_row.items():
+            if value == 0:
+                assert shown_row[key] == 0  # a zero is never hidden
+            elif masked and key != "month" and value < privacy.THRESHOLD:
+                assert shown_row[key] == privacy.SECRET

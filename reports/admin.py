@@ -4,33 +4,36 @@ download links; plus the reports stored by Celery beat (CPNE reporters and admin
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 
-from cases.choices import Role
-from cases.permissions import is_administrator
 from reports import charts, scope, services
 from reports.forms import ReportForm
 from reports.models import StoredReport
-
-
-def may_read_stored(user) -> bool:
-    """Stored reports cover every agency: CPNE reporters and administrators only."""
-    return user.is_active and (is_administrator(user) or user.role == Role.CPNE_REPORTER)
+from reports.stored import may_read_stored, stored_reports_for
 
 
 @admin.register(StoredReport)
 class StoredReportAdmin(admin.ModelAdmin):
+    """The « Rapports » page (every reader of reports) and the stored reports, which cover
+    every agency: the change, history and download views of one only open to those who may
+    read it (`stored_reports_for`)."""
+
     list_display = ["__str__", "period_start", "period_end", "created"]
+
+    def get_queryset(self, request):
+        return stored_reports_for(request.user)
 
     def has_module_permission(self, request):
         return scope.may_read_reports(request.user)
 
     def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return stored_reports_for(request.user).filter(pk=obj.pk).exists()
         return scope.may_read_reports(request.user)
 
     def has_add_permission(self, request):
@@ -56,7 +59,7 @@ class StoredReportAdmin(admin.ModelAdmin):
         """A stored report's file, to CPNE reporters and administrators."""
         if not may_read_stored(request.user) or fmt not in ("xlsx", "pdf"):
             raise PermissionDenied
-        stored = get_object_or_404(StoredReport, pk=pk)
+        stored = get_object_or_404(stored_reports_for(request.user), pk=pk)
         file = getattr(stored, fmt)
         if not file:
             raise Http404("Fichier absent.")
@@ -72,7 +75,7 @@ class StoredReportAdmin(admin.ModelAdmin):
             "title": "Rapports",
             "opts": self.model._meta,
             "form": form,
-            "stored": StoredReport.objects.all()[:20] if may_read_stored(request.user) else [],
+            "stored": stored_reports_for(request.user)[:20],
         }
         if form.is_bound and form.is_valid():
             context.update(self._report_context(request, form))
@@ -92,12 +95,16 @@ class StoredReportAdmin(admin.ModelAdmin):
             form.add_error(None, getattr(error, "messages", [str(error)])[0])
             return {}
         period = data["report_period"]
-        if data["kind"] == services.MISSION_JEUNES:
-            report = services.mission_jeunes_report(period, report_scope)
-            url = reverse("reports:mission-jeunes")
-        else:
-            report = services.cpne_report(period, report_scope, data.get("dispositif") or None)
-            url = reverse("reports:cpne")
+        try:
+            if data["kind"] == services.MISSION_JEUNES:
+                report = services.mission_jeunes_report(period, report_scope)
+                url = reverse("reports:mission-jeunes")
+            else:
+                report = services.cpne_report(period, report_scope, data.get("dispositif") or None)
+                url = reverse("reports:cpne")
+        except ValidationError as error:  # a cohort too small, a period not in whole months
+            form.add_error(None, error.messages[0])
+            return {}
         query = form.api_query()
         downloads = [
             ("Classeur XLSX", f"{url}?{urlencode({**query, 'format': 'xlsx'})}"),

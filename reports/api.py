@@ -65,8 +65,12 @@ RESPONSES = {
     200: OpenApiResponse(
         OpenApiTypes.OBJECT,
         description="Le rapport : période, périmètre, règle de confidentialité et tableaux "
-        "(titre, source, colonnes, lignes, totaux). Les effectifs de moins de 5 personnes "
-        "hors de vos agences valent « < 5 ».",
+        "(titre, source, colonnes, lignes, totaux). Secret statistique : un effectif de 1 à 4 "
+        "personnes hors de vos agences, ou une donnée de santé (AT/MP, CAR) de moins de 5 "
+        "personnes, vaut « s », comme les cellules qui permettraient de le retrouver par "
+        "différence et les chiffres calculés sur une cellule masquée (légende dans "
+        "privacy.legend). Une période qui n'est pas faite de mois entiers, ou un périmètre de "
+        "moins de 5 personnes, est refusé (400).",
     )
 }
 
@@ -154,9 +158,10 @@ class CpneReportView(_ReportView):
                 period = periods.parse_range(params.get("from"), params.get("to"))
             else:
                 raise ValidationError("Précisez la période : from et to, ou period.")
+            report = services.cpne_report(period, report_scope, dispositif)
         except ValidationError as error:
             raise _bad_request(error) from None
-        return self.respond(request, services.cpne_report(period, report_scope, dispositif))
+        return self.respond(request, report)
 
 
 class MissionJeunesReportView(_ReportView):
@@ -179,6 +184,7 @@ class MissionJeunesReportView(_ReportView):
         report_scope = self.resolve_scope(request)
         try:
             period = periods.parse_half(request.query_params.get("half", ""))
+            report = services.mission_jeunes_report(period, report_scope)
         except ValidationError as error:
             raise _bad_request(error) from None
-        return self.respond(request, services.mission_jeunes_report(period, report_scope))
+        return self.respond(request, report)

@@ -1,28 +1,40 @@
 """Server-side SVG charts of a CPNE report: dossiers per month by dispositif, on-time deposit
 rate and mission-obligation compliance. Plain SVG strings, no JavaScript.
 
-Masked cells (« < 5 ») are drawn as zero and the chart says so.
+Hidden cells (« s »: reports/privacy.py) are not drawn, never drawn as zero: a bar is left
+out, its label shows the marker, and the chart says so.
 """
 
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from reports.privacy import SECRET
+
 COLOURS = ["#1f4e79", "#2e86c1", "#48c9b0", "#f4d03f", "#e67e22", "#c0392b", "#8e44ad"]
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
 
-def number(value) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
+NOTE = f"« {SECRET} » : secret statistique (non dessiné)."
+
+
+def number(value) -> float | None:
+    """A value to draw; None for a hidden cell (or no value)."""
+    return float(value) if isinstance(value, int | float) else None
 
 
 def is_masked(value) -> bool:
-    return isinstance(value, str) and value.startswith("<")
+    return value == SECRET
+
+
+def shown(value) -> str:
+    """A bar's label: the number, or the marker of a hidden cell."""
+    return value if is_masked(value) else f"{number(value) or 0:g}"
 
 
 @dataclass(frozen=True)
 class Series:
     label: str
-    values: list[float]
+    values: list[float | None]
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,8 @@ class ChartData:
     series: list[Series]
     percent: bool = False
     note: str = ""
+    # What to print at the end of each category's bar (a total, a rate, or a marker).
+    labels: tuple[str, ...] = ()
 
 
 def _table(report: dict, key: str) -> dict | None:
@@ -45,12 +59,14 @@ def monthly_dossiers(report: dict) -> ChartData | None:
         return None
     keys = [c for c in tbl["columns"][1:-1]]
     masked = any(is_masked(r.get(c["key"])) for r in tbl["rows"] for c in keys)
+    masked = masked or any(is_masked(r.get("total")) for r in tbl["rows"])
     return ChartData(
         "dossiers_mois",
         "Dossiers par mois de début et par dispositif",
         [r["month"] for r in tbl["rows"]],
         [Series(c["label"], [number(r.get(c["key"])) for r in tbl["rows"]]) for c in keys],
-        note="Effectifs de moins de 5 masqués (non dessinés)." if masked else "",
+        note=NOTE if masked else "",
+        labels=tuple(shown(r.get("total")) for r in tbl["rows"]),
     )
 
 
@@ -66,7 +82,8 @@ def _rate_chart(report: dict, key: str, title: str) -> ChartData | None:
         [str(r["dispositif"]).split(" — ")[0] for r in rows],
         [Series("Taux (%)", [number(r["rate"]) for r in rows])],
         percent=True,
-        note="Taux calculés sur moins de 5 dossiers masqués (non dessinés)." if masked else "",
+        note=NOTE if masked else "",
+        labels=tuple(r["rate"] if is_masked(r["rate"]) else f"{r['rate']:g} %" for r in rows),
     )
 
 
@@ -93,7 +110,7 @@ def _text(x, y, text, size=11, anchor="start", weight="normal") -> str:
 def stacked_bars_svg(chart: ChartData, width: int = 720, height: int = 320) -> str:
     left, top, bottom, legend_w = 40, 36, 50, 150
     plot_w, plot_h = width - left - legend_w - 10, height - top - bottom
-    totals = [sum(s.values[i] for s in chart.series) for i in range(len(chart.categories))]
+    totals = [sum(s.values[i] or 0 for s in chart.series) for i in range(len(chart.categories))]
     peak = max(totals, default=0) or 1
     parts = [_text(left, 20, chart.title, 14, weight="bold")]
     parts.append(
@@ -106,7 +123,7 @@ def stacked_bars_svg(chart: ChartData, width: int = 720, height: int = 320) -> s
         x = left + i * step + (step - bar_w) / 2
         y = top + plot_h
         for s_index, series in enumerate(chart.series):
-            h = plot_h * series.values[i] / peak
+            h = plot_h * (series.values[i] or 0) / peak
             if h > 0:
                 y -= h
                 colour = COLOURS[s_index % len(COLOURS)]
@@ -115,7 +132,8 @@ def stacked_bars_svg(chart: ChartData, width: int = 720, height: int = 320) -> s
                     f'fill="{colour}"><title>{escape(series.label)} {escape(category)} : '
                     f"{series.values[i]:g}</title></rect>"
                 )
-        parts.append(_text(x + bar_w / 2, y - 4, f"{totals[i]:g}", 10, "middle"))
+        label = chart.labels[i] if chart.labels else f"{totals[i]:g}"
+        parts.append(_text(x + bar_w / 2, y - 4, label, 10, "middle"))
         parts.append(_text(x + bar_w / 2, top + plot_h + 16, category, 10, "middle"))
     for s_index, series in enumerate(chart.series):
         ly = top + s_index * 18
@@ -138,12 +156,14 @@ def rate_bars_svg(chart: ChartData, width: int = 720, height: int | None = None)
         y = top + i * 28
         parts.append(_text(left - 8, y + 14, label, 11, "end"))
         parts.append(f'<rect x="{left}" y="{y}" width="{plot_w}" height="18" fill="#eee"/>')
-        w = plot_w * min(value, 100) / 100
-        parts.append(
-            f'<rect x="{left}" y="{y}" width="{w:.1f}" height="18" fill="{COLOURS[1]}">'
-            f"<title>{escape(label)} : {value:g} %</title></rect>"
-        )
-        parts.append(_text(left + plot_w + 6, y + 14, f"{value:g} %", 11))
+        text = chart.labels[i] if chart.labels else f"{value or 0:g} %"
+        if value is not None:
+            w = plot_w * min(value, 100) / 100
+            parts.append(
+                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="18" fill="{COLOURS[1]}">'
+                f"<title>{escape(label)} : {escape(text)}</title></rect>"
+            )
+        parts.append(_text(left + plot_w + 6, y + 14, text, 11))
     if not rows:
         parts.append(_text(left, top + 14, "Aucun dossier évalué sur la période.", 11))
     if chart.note:

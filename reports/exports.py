@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reports.privacy import LEGEND, SECRET, THRESHOLD
 from reports.tables import COUNT, HOURS, MONEY, NUMBER, RATE
 
 NUMBER_FORMATS = {
@@ -25,10 +26,13 @@ DEFINITIONS = [
     ),
     (
         "Confidentialité",
-        "Aucun nom ni NIR. Toute cellule comptant moins de 5 personnes hors de "
-        "l'agence du lecteur est affichée « < 5 ». AT/MP : total seulement. DOMAIN.md §4, §5 ; "
-        "002 art. 4.",
+        f"Aucun nom ni NIR. Secret statistique : toute cellule comptant de 1 à {THRESHOLD - 1} "
+        f"personnes hors de l'agence du lecteur, et toute donnée de santé (AT/MP, CAR) de moins "
+        f"de {THRESHOLD} personnes, est masquée ; d'autres cellules sont masquées pour qu'on ne "
+        "puisse pas la retrouver par différence (totaux, autre tableau). AT/MP : total "
+        "seulement. DOMAIN.md §4, §5 ; 002 art. 4.",
     ),
+    *[(f"« {mark} »", meaning[0].upper() + meaning[1:] + ".") for mark, meaning in LEGEND.items()],
     ("Âge", "Années révolues au début du contrat (ou de la mission) : DOMAIN.md §7."),
     (
         "Taux à renseigner",
@@ -98,10 +102,21 @@ def workbook_bytes(report: dict) -> bytes:
         ws.append([f"Source : {tbl['source']}"])
         if tbl.get("definition"):
             ws.append([f"Définition : {tbl['definition']}"])
+        if _has_hidden(tbl):
+            ws.append([legend()])
     _sources_sheet(wb, report)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def legend() -> str:
+    return "Signes : " + " ; ".join(f"« {mark} » : {text}" for mark, text in LEGEND.items())
+
+
+def _has_hidden(tbl: dict) -> bool:
+    rows = [*tbl["rows"], *([tbl["totals"]] if tbl.get("totals") else [])]
+    return any(value == SECRET for row in rows for value in row.values())
 
 
 def _sources_sheet(wb: Workbook, report: dict) -> None:
@@ -114,6 +129,8 @@ def _sources_sheet(wb: Workbook, report: dict) -> None:
     ws.append(["Période", report["period"]["label"]])
     ws.append(["Périmètre", report["scope"]["label"]])
     ws.append(["Produit le", report["generated_at"]])
+    if report["privacy"].get("note"):
+        ws.append(["Confidentialité de ce rapport", report["privacy"]["note"]])
     for label, text in DEFINITIONS:
         ws.append([label, text])
     for tbl in report["tables"]:

@@ -45,6 +45,8 @@ FINAL = [S.CLOSED, S.CANCELLED]
 TRAINING_DONE = [S.MISSION_FOLLOW_UP, S.REIMBURSEMENT_REQUESTED, S.CLOSED]
 PRO_A = [Dispositif.PRO_A_INTERIM, Dispositif.PRO_A_PERMANENT]
 OBLIGATION_DISPOSITIFS = [Dispositif.CIPI, Dispositif.CDPI, Dispositif.CAR]
+# CAR dossiers are for workers with an AT/MP: their counts are health data (DOMAIN.md §5).
+HEALTH_DISPOSITIFS = [Dispositif.CAR]
 RATE_UNKNOWN = "taux à renseigner"
 DEC = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
@@ -68,6 +70,9 @@ def dispositif_label(code: str) -> str:
     return str(Dispositif(code).label) if code in Dispositif.values else code
 
 
+HEALTH_ROWS = [dispositif_label(d) for d in HEALTH_DISPOSITIFS]
+
+
 def cohort(period: Period, scope: Scope, dispositif: str | None = None) -> QuerySet:
     """The dossiers whose contract starts in the period, within the scope."""
     qs = Dossier.objects.filter(
@@ -76,6 +81,12 @@ def cohort(period: Period, scope: Scope, dispositif: str | None = None) -> Query
     if dispositif:
         qs = qs.filter(dispositif=dispositif)
     return qs
+
+
+def people(period: Period, scope: Scope, dispositif: str | None = None) -> int:
+    """Whom the report is about: the distinct workers of the cohort, cancelled dossiers too."""
+    qs = cohort(period, scope, dispositif)
+    return qs.aggregate(n=Count("worker", distinct=True))["n"]
 
 
 def _dispositifs(dispositif: str | None) -> list[str]:
@@ -115,6 +126,8 @@ def dossiers_by_dispositif(qs: QuerySet, dispositif=None) -> dict:
         {"dispositif": "Total", **{k: sum(r[k] for r in rows) for k in keys}},
         definition="Cohorte : dossiers dont le contrat débute dans la période. « En cours » : "
         "ni clôturé ni annulé.",
+        sums={"total": ["in_progress", "closed", "cancelled"]},
+        health_rows=HEALTH_ROWS,
     )
 
 
@@ -146,6 +159,14 @@ def _pivot_totals(first_key, rows, dispositif=None) -> dict:
     return {first_key: "Total", **{k: sum(r[k] for r in rows) for k in keys}}
 
 
+def _pivot_disclosure(dispositif=None) -> dict:
+    """Each row's total is the sum of its dispositifs; the CAR column is health data."""
+    return {
+        "sums": {"total": _dispositifs(dispositif)},
+        "health_columns": [str(d) for d in HEALTH_DISPOSITIFS],
+    }
+
+
 def dossiers_by_state(qs: QuerySet, dispositif=None) -> dict:
     counts = _pivot(qs, "state", dispositif)
     rows = [
@@ -161,6 +182,7 @@ def dossiers_by_state(qs: QuerySet, dispositif=None) -> dict:
         rows,
         _pivot_totals("state", rows, dispositif),
         definition="État actuel des dossiers de la cohorte.",
+        **_pivot_disclosure(dispositif),
     )
 
 
@@ -175,6 +197,7 @@ def dossiers_by_month(qs: QuerySet, dispositif=None) -> dict:
         rows,
         _pivot_totals("month", rows, dispositif),
         definition="Mois du début du contrat (AAAA-MM).",
+        **_pivot_disclosure(dispositif),
     )
 
 
@@ -249,12 +272,19 @@ def hours_and_funds(qs: QuerySet, dispositif=None) -> dict:
         [
             col("dispositif", "Dispositif", TEXT),
             col("dossiers", "Dossiers (hors annulés)"),
-            col("planned_hours", "Heures de formation prévues", HOURS),
-            col("completed_hours", "Heures de formation réalisées", HOURS),
-            col("estimated", "Montant estimé aux taux en vigueur (€)", MONEY),
-            col("reserved", "Fonds réservés (€)", MONEY),
-            col("claimed", "Fonds demandés (€)", MONEY),
-            col("paid", "Fonds payés (€)", MONEY),
+            col("planned_hours", "Heures de formation prévues", HOURS, base="dossiers"),
+            col("completed_hours", "Heures de formation réalisées", HOURS, base="dossiers"),
+            # The hours times one forfait: as revealing as the hours.
+            col(
+                "estimated",
+                "Montant estimé aux taux en vigueur (€)",
+                MONEY,
+                base="dossiers",
+                of=("planned_hours",),
+            ),
+            col("reserved", "Fonds réservés (€)", MONEY, base="dossiers"),
+            col("claimed", "Fonds demandés (€)", MONEY, base="dossiers"),
+            col("paid", "Fonds payés (€)", MONEY, base="dossiers"),
         ],
         rows,
         totals,
@@ -262,6 +292,7 @@ def hours_and_funds(qs: QuerySet, dispositif=None) -> dict:
         "terminée (suivi des missions, remboursement demandé, clôturé). Montant estimé : "
         "heures prévues × forfait horaire en vigueur au début du contrat ; « taux à "
         "renseigner » quand un dossier du dispositif n'a pas de taux connu.",
+        health_rows=HEALTH_ROWS,
     )
 
 
@@ -345,7 +376,13 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
             col("deposited", "Dossiers déposés"),
             col("on_time", "Déposés dans le délai"),
             col("late", "Déposés en retard"),
-            col("rate", "Taux de dépôt dans le délai (%)", RATE, base="deposited"),
+            col(
+                "rate",
+                "Taux de dépôt dans le délai (%)",
+                RATE,
+                base="deposited",
+                of=("on_time", "deposited"),
+            ),
         ],
         rows,
         {
@@ -357,6 +394,8 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
         },
         definition="Dossiers de la cohorte déposés, ayant une échéance de dépôt calculée par "
         "le moteur de règles ; dans le délai : date de dépôt ≤ date limite.",
+        sums={"deposited": ["on_time", "late"]},
+        health_rows=HEALTH_ROWS,
     )
 
 
@@ -476,7 +515,7 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
             col("assessed", "Dossiers évalués"),
             col("met", "Obligation respectée"),
             col("not_met", "Obligation non respectée"),
-            col("rate", "Taux de respect (%)", RATE, base="assessed"),
+            col("rate", "Taux de respect (%)", RATE, base="assessed", of=("met", "assessed")),
         ],
         rows,
         {
@@ -490,10 +529,19 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
         definition=f"Dossiers non annulés dont la fenêtre d'obligation est close au "
         f"{as_of:%d/%m/%Y} (échéance « obligation de missions »). Seuils du jeu de règles en "
         "vigueur au début du contrat.",
+        sums={"assessed": ["met", "not_met"]},
+        health_rows=HEALTH_ROWS,
     )
 
 
 # Publics
+
+AT_MP_LABEL = "AT/MP survenu en mission (total, donnée de santé)"
+AGE_LABELS = [
+    "Âgés de 16 à 25 ans au début du contrat",
+    "Âgés de 26 à 44 ans",
+    "Âgés de 45 ans et plus",
+]
 
 
 def publics(qs: QuerySet, dispositif=None) -> dict:
@@ -501,9 +549,9 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
     birth, start = "worker__birth_date", "contract_start"
     people = "worker"
     criteria = [
-        ("age_16_25", "Âgés de 16 à 25 ans au début du contrat", aged(birth, start, high=25)),
-        ("age_26_44", "Âgés de 26 à 44 ans", aged(birth, start, 26, 44)),
-        ("age_45", "Âgés de 45 ans et plus", aged(birth, start, low=45)),
+        ("age_16_25", AGE_LABELS[0], aged(birth, start, high=25)),
+        ("age_26_44", AGE_LABELS[1], aged(birth, start, 26, 44)),
+        ("age_45", AGE_LABELS[2], aged(birth, start, low=45)),
         ("rsa", "Bénéficiaires du RSA", Q(worker__rsa=True)),
         ("ass", "Bénéficiaires de l'ASS", Q(worker__ass=True)),
         ("aah", "Bénéficiaires de l'AAH", Q(worker__aah=True)),
@@ -518,7 +566,7 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
             more_than("worker__job_seeker_since", start, 1),
         ),
         ("mission_locale", "Suivis par une mission locale", Q(worker__mission_locale=True)),
-        ("at_mp", "AT/MP survenu en mission (total, donnée de santé)", Q(worker__at_mp=True)),
+        ("at_mp", AT_MP_LABEL, Q(worker__at_mp=True)),
     ]
     counts = active.aggregate(
         total=Count(people, distinct=True),
@@ -535,6 +583,8 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
         {"public": "Personnes distinctes de la cohorte", "people": counts["total"]},
         definition="Personnes distinctes ayant un dossier non annulé dans la cohorte ; une "
         "personne peut relever de plusieurs publics. AT/MP : total seulement.",
+        additive=False,  # a person may count in several rows
+        health_rows=[AT_MP_LABEL],
     )
 
 
@@ -589,9 +639,11 @@ def certifications_by_sector(qs: QuerySet, dispositif=None, *, counts=None) -> d
     ):
         sectors[code] = sector  # the lowest `order` comes last and wins
     totals: dict[str, int] = {}
+    members: dict[str, list[str]] = {}
     for code, n in (_by_code(qs) if counts is None else counts).items():
         sector = sectors.get(code, "Hors liste Pro-A")
         totals[sector] = totals.get(sector, 0) + n
+        members.setdefault(sector, []).append(code)
     rows = [{"sector": sector, "dossiers": totals[sector]} for sector in sorted(totals)]
     return table(
         "certifications_secteur",
@@ -602,25 +654,30 @@ def certifications_by_sector(qs: QuerySet, dispositif=None, *, counts=None) -> d
         {"sector": "Total", "dossiers": sum(r["dossiers"] for r in rows)},
         definition="Secteur de la certification visée dans la liste Pro-A ; « Hors liste "
         "Pro-A » sinon.",
+        members=members,
     )
 
 
 def certifications_by_level(qs: QuerySet, dispositif=None, *, counts=None) -> dict:
     levels = dict(_certifications_of(qs).values_list("code", "level"))
     totals: dict[int | None, int] = {}
+    codes: dict[int | None, list[str]] = {}
     for code, n in (_by_code(qs) if counts is None else counts).items():
         level = levels.get(code)
         totals[level] = totals.get(level, 0) + n
+        codes.setdefault(level, []).append(code)
     labels = dict(CertificationLevel.choices)
-    rows = [
-        {
-            "level": str(labels.get(level, "Niveau non renseigné"))
-            if level is not None
-            else "Niveau non renseigné",
-            "dossiers": totals[level],
-        }
-        for level in sorted(totals, key=lambda level: (level is None, level or 0))
-    ]
+
+    def label(level) -> str:
+        if level is None:
+            return "Niveau non renseigné"
+        return str(labels.get(level, "Niveau non renseigné"))
+
+    ordered = sorted(totals, key=lambda level: (level is None, level or 0))
+    rows = [{"level": label(level), "dossiers": totals[level]} for level in ordered]
+    members: dict[str, list[str]] = {}
+    for level in ordered:
+        members.setdefault(label(level), []).extend(codes[level])
     return table(
         "certifications_niveau",
         "Certifications par niveau",
@@ -628,6 +685,7 @@ def certifications_by_level(qs: QuerySet, dispositif=None, *, counts=None) -> di
         [col("level", "Niveau", TEXT), col("dossiers", "Dossiers")],
         rows,
         {"level": "Total", "dossiers": sum(r["dossiers"] for r in rows)},
+        members=members,
     )
 
 
@@ -677,11 +735,11 @@ def pro_a_forfait(qs: QuerySet, dispositif=None, *, on: dt.date) -> dict:
         [
             col("dispositif", "Dispositif", TEXT),
             col("dossiers", "Dossiers (hors annulés)"),
-            col("hours", "Heures de formation prévues", HOURS),
-            col("at_forfait", "Montant au forfait (€)", MONEY),
-            col("claimed", "Montant demandé (€)", MONEY),
-            col("cost_per_hour", "Coût horaire constaté (€/h)", MONEY),
-            col("forfait", "Forfait en vigueur (€/h)", MONEY),
+            col("hours", "Heures de formation prévues", HOURS, base="dossiers"),
+            col("at_forfait", "Montant au forfait (€)", MONEY, of=("hours",)),
+            col("claimed", "Montant demandé (€)", MONEY, base="dossiers"),
+            col("cost_per_hour", "Coût horaire constaté (€/h)", MONEY, of=("claimed", "hours")),
+            col("forfait", "Forfait en vigueur (€/h)", MONEY),  # a published rate
         ],
         rows,
         definition="Coût horaire constaté : montant demandé au remboursement ÷ heures de "

@@ -25,7 +25,10 @@ class ReportForm(forms.Form):
         label="ou du", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="au",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Des mois entiers : du premier jour d'un mois au dernier jour d'un mois.",
     )
     scope = forms.ChoiceField(
         label="Périmètre", choices=list(scope.SCOPES.items()), initial=scope.ALL

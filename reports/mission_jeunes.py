@@ -7,7 +7,7 @@ half-year, their missions and hours, and their entries into CIPI / CDPI, by regi
 from django.db.models import Count, Q, Sum
 
 from cases.choices import Dispositif, DossierState
-from cases.models import Dossier, Mission
+from cases.models import Dossier, Mission, Worker
 from reports.dates import aged
 from reports.figures import _dec
 from reports.periods import Period
@@ -21,20 +21,19 @@ SOURCE = (
 )
 
 
-def mission_jeunes_table(period: Period, scope: Scope) -> dict:
-    missions = (
-        Mission.objects.filter(
-            scope.agency_filter("worker__agency"),
-            worker__mission_locale=True,
-            start__gte=period.start,
-            start__lte=period.end,
-        )
-        .filter(aged("worker__birth_date", "start", 16, 25))
-        .values("worker__agency__region")
-        .annotate(young=Count("worker", distinct=True), missions=Count("pk"), hours=Sum("hours"))
-        .order_by()
-    )
-    entries = (
+def _missions(period: Period, scope: Scope):
+    """Missions starting in the half-year of young people followed by a mission locale."""
+    return Mission.objects.filter(
+        scope.agency_filter("worker__agency"),
+        worker__mission_locale=True,
+        start__gte=period.start,
+        start__lte=period.end,
+    ).filter(aged("worker__birth_date", "start", 16, 25))
+
+
+def _entries(period: Period, scope: Scope):
+    """Their CIPI / CDPI contracts starting in the half-year."""
+    return (
         Dossier.objects.filter(
             scope.agency_filter(),
             worker__mission_locale=True,
@@ -44,6 +43,26 @@ def mission_jeunes_table(period: Period, scope: Scope) -> dict:
         )
         .exclude(state=DossierState.CANCELLED)
         .filter(aged("worker__birth_date", "contract_start", 16, 25))
+    )
+
+
+def mission_jeunes_people(period: Period, scope: Scope) -> int:
+    """Whom the table is about: the distinct young people of its missions and entries."""
+    return Worker.objects.filter(
+        Q(pk__in=_missions(period, scope).values("worker"))
+        | Q(pk__in=_entries(period, scope).values("worker"))
+    ).count()
+
+
+def mission_jeunes_table(period: Period, scope: Scope) -> dict:
+    missions = (
+        _missions(period, scope)
+        .values("worker__agency__region")
+        .annotate(young=Count("worker", distinct=True), missions=Count("pk"), hours=Sum("hours"))
+        .order_by()
+    )
+    entries = (
+        _entries(period, scope)
         .values("agency__region")
         .annotate(
             cipi=Count("worker", distinct=True, filter=Q(dispositif=Dispositif.CIPI)),
@@ -68,8 +87,8 @@ def mission_jeunes_table(period: Period, scope: Scope) -> dict:
         [
             col("region", "Région", TEXT),
             col("young", "Jeunes 16–25 ans suivis par une mission locale, avec ≥ 1 mission"),
-            col("missions", "Missions", NUMBER),
-            col("hours", "Heures de mission", HOURS),
+            col("missions", "Missions", NUMBER, base="young"),
+            col("hours", "Heures de mission", HOURS, base="young"),
             col("cipi", "Entrées en CIPI", COUNT),
             col("cdpi", "Entrées en CDPI", COUNT),
         ],

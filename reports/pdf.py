@@ -1,6 +1,7 @@
 """The committee report as a PDF: the tables, their sources, and the charts (reportlab)."""
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -94,7 +95,16 @@ def report_pdf(report: dict) -> bytes:
         Paragraph(f"Période : {report['period']['label']}", STYLES["BodyText"]),
         Paragraph(f"Périmètre : {report['scope']['label']}", STYLES["BodyText"]),
         Paragraph(f"Produit le : {report['generated_at']}", STYLES["BodyText"]),
-        Paragraph(report["privacy"]["rule"], STYLES["BodyText"]),
+        Paragraph(escape(report["privacy"]["rule"]), STYLES["BodyText"]),
+        *[
+            Paragraph(escape(f"« {mark} » : {meaning}."), STYLES["BodyText"])
+            for mark, meaning in report["privacy"].get("legend", {}).items()
+        ],
+        *(
+            [Paragraph(escape(report["privacy"]["note"]), STYLES["BodyText"])]
+            if report["privacy"].get("note")
+            else []
+        ),
         Spacer(1, 0.5 * cm),
     ]
     for chart in chart_data(report):

@@ -26,7 +26,7 @@ class Period:
         }
 
 
-def _last_day(year: int, month: int) -> dt.date:
+def last_day(year: int, month: int) -> dt.date:
     if month == 12:
         return dt.date(year, 12, 31)
     return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
@@ -38,12 +38,12 @@ def year(y: int) -> Period:
 
 def half(y: int, h: int) -> Period:
     first = 1 if h == 1 else 7
-    return Period(dt.date(y, first, 1), _last_day(y, first + 5), f"{y}-H{h}")
+    return Period(dt.date(y, first, 1), last_day(y, first + 5), f"{y}-H{h}")
 
 
 def quarter(y: int, q: int) -> Period:
     first = 3 * (q - 1) + 1
-    return Period(dt.date(y, first, 1), _last_day(y, first + 2), f"{y}-Q{q}")
+    return Period(dt.date(y, first, 1), last_day(y, first + 2), f"{y}-Q{q}")
 
 
 _CODE = re.compile(r"^([0-9]{4})(?:-(H[12]|Q[1-4]))?$")

@@ -4,10 +4,12 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.choices import Role
 from cases.models import User
+from cases.permissions import is_administrator
 from notifications.choices import NotificationLevel
 from notifications.services.notices import notify
 from reports import downloads, exports, periods, services
@@ -18,11 +20,30 @@ from reports.scope import Scope
 NOTICE_KINDS = {services.CPNE: "rapport-cpne", services.MISSION_JEUNES: "rapport-mj"}
 
 
+def may_read_stored(user) -> bool:
+    """Stored reports cover every agency: CPNE reporters and administrators only."""
+    return user.is_active and (is_administrator(user) or user.role == Role.CPNE_REPORTER)
+
+
+def stored_reports_for(user) -> QuerySet[StoredReport]:
+    """The stored reports `user` may read, in the admin or anywhere else.
+
+    Every stored report is built for all agencies (`_build`), so it goes only to the roles that
+    read every agency's figures; an agency user's reports are the ones they build on their own
+    scope (reports/scope.py), never a stored one.
+    """
+    if may_read_stored(user):
+        return StoredReport.objects.all()
+    return StoredReport.objects.none()
+
+
 def _build(kind: str, period: periods.Period, as_of: dt.date) -> dict:
-    everything = Scope()  # every agency; small counts masked (a national, aggregated audience)
+    """Every agency, small counts masked (a national, aggregated audience). Nobody is there to
+    widen the period: a cohort of fewer than 5 people gives a report with every figure hidden."""
+    everything = Scope()
     if kind == services.MISSION_JEUNES:
-        return services.mission_jeunes_report(period, everything)
-    return services.cpne_report(period, everything, as_of=as_of)
+        return services.mission_jeunes_report(period, everything, refuse_narrow=False)
+    return services.cpne_report(period, everything, as_of=as_of, refuse_narrow=False)
 
 
 def stored_report_build(

@@ -150,6 +150,16 @@ def data(db):
 
 
 @pytest.fixture
+def young(data):
+    """Five more young people of agency A followed by a mission locale, one 35 h mission each
+    in April 2026: the Mission jeunes half-year 2026-H1 then counts 7 young people (8 people
+    with d4's CDPI entry), enough for a report (reports/privacy.py, THRESHOLD)."""
+    for day in range(5):
+        worker = WorkerFactory(agency=data.a, birth_date=D(2004, 1, 10 + day), mission_locale=True)
+        MissionFactory(worker=worker, start=D(2026, 4, 1), end=D(2026, 4, 1), hours=Decimal("35"))
+
+
+@pytest.fixture
 def users(data):
     return SimpleNamespace(
         case_worker_a=UserFactory(role=Role.CASE_WORKER, agencies=[data.a]),

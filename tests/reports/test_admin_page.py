@@ -27,10 +27,10 @@ def test_cpne_reporter_sees_tables_charts_and_downloads(login, users):
     assert response.status_code == 200
     assert "Dossiers par dispositif" in html and html.count('class="report-chart"') == 3
     assert "format=xlsx" in html and "format=pdf" in html and "format=csv" in html
-    assert "&lt; 5" in html  # CPI: 2 people outside the reporter's agencies
+    assert "<td>s</td>" in html  # CPI: 2 people outside the reporter's agencies
 
 
-def test_agency_user_stays_in_their_scope(login, users, data):
+def test_agency_user_stays_in_their_scope(login, users, data, young):
     client = login(users.case_worker_a)
     response = client.get(
         URL, {"kind": "cpne", "period": "2026", "scope": "agency", "agency": data.b.pk}
@@ -39,6 +39,13 @@ def test_agency_user_stays_in_their_scope(login, users, data):
     assert "Cette agence n&#x27;est pas dans votre périmètre." in response.content.decode()
     mine = client.get(URL, {"kind": "mission_jeunes", "period": "2026-H1", "scope": "all"})
     assert "Mission jeunes" in mine.content.decode() and mine.context["report"]
+
+
+def test_a_cohort_under_five_people_is_refused_in_french(login, users):
+    # Agency B starts 3 dossiers in 2026 (d4, d5, d6): too few people for a report.
+    page = login(users.manager_b).get(URL, {"kind": "cpne", "period": "2026", "scope": "all"})
+    assert page.status_code == 200 and "report" not in page.context
+    assert "moins de 5 personnes" in page.content.decode()
 
 
 def test_fpett_advisor_has_no_reports_page(login, users):

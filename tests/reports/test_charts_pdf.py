@@ -32,10 +32,17 @@ def test_svg_charts_are_well_formed(users):
     assert deposits.series[0].values == [50.0, 100.0]
 
 
-def test_masked_rates_are_not_drawn(users):
+def test_hidden_rates_are_not_drawn_and_never_shown_as_zero(users):
     chart = charts.deposit_rate(report_for(users.cpne))
-    assert chart.series[0].values == [0.0, 0.0, 0.0] and "masqués" in chart.note
-    ET.fromstring(charts.rate_bars_svg(chart))
+    # CPI 1 of 2, CAR 1 of 1, Pro-A 1 of 1: rates over fewer than 5 deposits are « s ».
+    assert chart.series[0].values == [None, None, None] and "secret statistique" in chart.note
+    assert chart.labels == ("s", "s", "s")
+    svg = charts.rate_bars_svg(chart)
+    ET.fromstring(svg)
+    assert "0 %" not in svg and ">s</text>" in svg
+    months = charts.stacked_bars_svg(charts.monthly_dossiers(report_for(users.cpne)))
+    assert ">0</text>" not in months and ">s</text>" in months
+    pdf.report_pdf(report_for(users.cpne))  # reportlab leaves the hidden bars out
 
 
 def test_pdf_starts_with_pdf_marker(users):
@@ -43,7 +50,7 @@ def test_pdf_starts_with_pdf_marker(users):
     assert content.startswith(b"%PDF")
 
 
-def test_api_pdf(users):
+def test_api_pdf(users, young):
     response = client(users.cpne).get(
         "/api/v1/reports/mission-jeunes/", {"half": "2026-H1", "format": "pdf"}
     )

@@ -29,7 +29,11 @@ def test_xlsx_opens_and_totals_equal_the_json(users):
             expected = [tbl["totals"][c["key"]] for c in tbl["columns"]]
             assert values == [None if v == "" else v for v in expected]
     hours = workbook.worksheets[3]  # « Heures de formation et financements »
-    assert hours["C2"].number_format == "# ##0.00"
+    numbers = [c for c in hours["C"][1:] if isinstance(c.value, int | float)]
+    assert numbers and all(c.number_format == "# ##0.00" for c in numbers)
+    # Hidden cells stay the string « s », never 0; each sheet says what it means.
+    assert hours["B2"].value == "s" and hours["C2"].value == "s"
+    assert any(str(row[0].value).startswith("Signes : « s »") for row in hours.iter_rows())
     sources = [row[0].value for row in workbook["Sources et définitions"].iter_rows()]
     assert "Confidentialité" in sources
 
@@ -46,10 +50,10 @@ def test_csv_columns(users):
         "Déposés en retard",
         "Taux de dépôt dans le délai (%)",
     ]
-    assert rows[-1][0] == "Total" and rows[-1][1] == "< 5"
+    assert rows[-1][0] == "Total" and rows[-1][1] == "s"
 
 
-def test_api_downloads(users):
+def test_api_downloads(users, young):
     api = client(users.cpne)
     xlsx = api.get("/api/v1/reports/cpne/", {"period": "2026", "format": "xlsx"})
     assert xlsx.status_code == 200

@@ -1,4 +1,5 @@
-"""The « < 5 » rule, and who sees what (agency users: their agencies; CPNE: everything)."""
+"""Secret statistique (« s »), and who sees what (agency users: their agencies; CPNE:
+everything). The arithmetic attack on it: tests/security/test_report_disclosure.py."""
 
 import datetime as dt
 
@@ -36,11 +37,14 @@ def test_outside_own_agency_small_counts_are_masked(users):
     report = services.cpne_report(year(2026), everything, as_of=dt.date(2026, 12, 31))
     assert report["privacy"]["masked"] is True
     table = first_table(report)
-    assert table["rows"][0]["total"] == "< 5"  # CPI: 2 people
-    assert table["totals"]["total"] == 8  # 8 ≥ 5: shown
+    assert table["rows"][0]["total"] == "s"  # CPI: 2 people
+    # The 8 dossiers fall in 8 different (month, dispositif) cells of « Dossiers par mois »,
+    # each hidden: with the total 8 shown, a reader would know that every one is 1 (eight
+    # non-zero cells adding up to 8). The total is hidden too (secondary suppression).
+    assert table["totals"]["total"] == "s"
     assert table["rows"][-1]["total"] == 0  # Pro-A permanents: nobody, nothing to hide
     deposits = next(t for t in report["tables"] if t["key"] == "depots_akto")
-    assert deposits["totals"]["rate"] == "< 5"  # a rate over 4 deposits
+    assert deposits["totals"]["rate"] == "s"  # a rate over a hidden count of deposits
 
 
 def test_administrator_in_own_agency_sees_it_unmasked(users, data):
@@ -72,8 +76,8 @@ def test_api_cpne_scoping(users, name):
     )
     assert response.status_code == 200, response.content
     totals = response.json()["tables"][0]["totals"]
-    # Case worker of A: 5 dossiers of agency A; CPNE reporter: all 8, aggregated.
-    assert totals["total"] == {"case_worker_a": 5, "cpne": 8}[name]
+    # Case worker of A: 5 dossiers of agency A; CPNE reporter: all 8, hidden (see above).
+    assert totals["total"] == {"case_worker_a": 5, "cpne": "s"}[name]
 
 
 def test_api_agency_user_cannot_read_another_agency(users, data):
@@ -101,8 +105,28 @@ def test_api_refuses_other_roles_and_bad_periods(users):
     assert missing.status_code == 400
 
 
-def test_api_mission_jeunes(users):
+def test_api_mission_jeunes_refuses_fewer_than_five_people(users):
+    response = client(users.cpne).get("/api/v1/reports/mission-jeunes/", {"half": "2026-H1"})
+    assert response.status_code == 400  # 2 young people and 1 CDPI entry
+    assert "moins de 5 personnes" in response.json()["errors"]["non_field_errors"][0]
+
+
+def test_api_refuses_a_period_that_is_not_whole_months(users):
+    response = client(users.cpne).get(
+        "/api/v1/reports/cpne/", {"from": "2026-01-01", "to": "2026-01-15"}
+    )
+    assert response.status_code == 400
+    assert "mois entiers" in response.json()["errors"]["non_field_errors"][0]
+
+
+def test_api_mission_jeunes(users, young):
     response = client(users.cpne).get("/api/v1/reports/mission-jeunes/", {"half": "2026-H1"})
     assert response.status_code == 200
-    totals = response.json()["tables"][0]["totals"]
-    assert totals["young"] == "< 5" and totals["hours"] == 125.0
+    table = response.json()["tables"][0]
+    rows = {row["region"]: row for row in table["rows"]}
+    # Bretagne: 1 young person (hidden), her mission and hours hidden with her; Île-de-France
+    # (6) hidden too, or 7 − 6 would give Bretagne back.
+    assert rows["Bretagne"]["young"] == "s" and rows["Bretagne"]["hours"] == "s"
+    assert rows["Île-de-France"]["young"] == "s"
+    assert table["totals"]["young"] == 7 and table["totals"]["hours"] == 300.0
+    assert table["totals"]["cdpi"] == "s"  # 1 CDPI entry, in Bretagne

@@ -14,7 +14,9 @@ def test_first_day_after_the_half_year_builds_the_table_once(users):
     again = stored.build_previous_period("mission_jeunes", today=dt.date(2026, 7, 1))
     assert first.pk == again.pk and StoredReport.objects.count() == 1
     assert first.period_code == "2026-H1"
-    assert first.payload["tables"][0]["totals"]["hours"] == 125.0  # see test_mission_jeunes
+    # 3 young people in the country (test_mission_jeunes): every figure hidden, nobody refused.
+    assert first.payload["privacy"]["suppressed_all"] is True
+    assert first.payload["tables"][0]["totals"]["hours"] == "s"
     assert first.xlsx.read(2) == b"PK" and first.pdf.read(4) == b"%PDF"
     notices = Notification.objects.filter(recipient=users.cpne)
     assert notices.count() == 1 and "2026-H1" in notices.get().message
@@ -24,7 +26,10 @@ def test_first_day_after_the_half_year_builds_the_table_once(users):
 def test_annual_cpne_report(users):
     report = stored.build_previous_period("cpne", today=dt.date(2027, 1, 1))
     assert report.period_code == "2026"
-    assert report.payload["tables"][0]["totals"]["total"] == 8
+    dossiers = report.payload["tables"][0]
+    assert report.payload["privacy"]["masked"] is True
+    assert not report.payload["privacy"]["suppressed_all"]
+    assert dossiers["rows"][0]["total"] == "s"  # 2 CPI; the total: see test_privacy_and_scope
 
 
 def test_tasks_run_and_are_scheduled(users):

@@ -21,8 +21,7 @@ from rest_framework.test import APIClient
 
 from accords.models import Accord, Certification, CertificationListEntry
 from cases.choices import CertificationLevel, Dispositif, FundingLineKind, Role
-from cases.models import FundingLine
-from notifications.models import Deadline
+from cases.models import Deadline, FundingLine
 from reports import figures, privacy, scope, services
 from reports.mission_jeunes import mission_jeunes_table
 from reports.periods import half, quarter, year

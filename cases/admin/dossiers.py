@@ -32,8 +32,9 @@ from cases.models import (
     User,
 )
 from cases.rules.plan_preview import PLAN_FIELDS, plan_preview
-from cases.workflow import transitions
 from cases.workflow.akto_package import akto_package_build
+from cases.workflow.forms import STEP_FORMS
+from cases.workflow.steps import STEP_FIELDS, STEPS
 from notifications.services.recheck import dossier_refresh
 
 
@@ -177,19 +178,10 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         ),
         ("Notes", {"fields": ["notes", "created", "updated"]}),
     ]
-    # Filled by the transition forms, so that each step records its own data and event.
-    step_fields = [
-        "opinion_date",
-        "funds_requested_on",
-        "funds_reserved_on",
-        "funds_reference",
-        "reserved_amount",
-        "deposit_date",
-        "akto_reference",
-        "akto_decision_date",
-        "reimbursement_requested_on",
-        "cancellation_reason",
-    ]
+    # Filled by the step forms, so that each step records its own data and event.
+    step_fields = list(STEP_FIELDS)
+    # The step forms of the steps that ask something (the others run on a click).
+    fsm_forms = {name: form for name, form in STEP_FORMS.items() if STEPS[name].needs_form}
 
     def get_fieldsets(self, request, obj=None):
         """A new dossier is a plan: the step data, state and dates come later."""
@@ -352,13 +344,13 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
 
     def response_change(self, request, obj):
         name = request.POST.get(self.fsm_post_param)
-        if name and name not in transitions.TRANSITION_NAMES:
+        if name and name not in STEPS:
             self.message_user(request, "Cette étape n'existe pas.", level=messages.ERROR)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
     def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
-        if transition_name not in transitions.TRANSITION_NAMES:
+        if transition_name not in STEPS:
             raise Http404("Cette étape n'existe pas.")
         return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
 
@@ -378,7 +370,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
             return False
         self.message_user(
             request,
-            f"Étape « {transitions.label(transition_name)} » effectuée.",
+            f"Étape « {STEPS[transition_name].label} » effectuée.",
             level=messages.SUCCESS,
         )
         return True

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.choices import DossierState
 from cases.models import Dossier, Mission
+from cases.workflow.steps import steps_meeting
 from notifications.choices import DeadlineKind, DeadlineStatus, NotificationLevel
 from notifications.models import Deadline
 from notifications.services.notices import deadline_message, notify, responsible_users
@@ -118,20 +119,17 @@ def mission_obligation_met(dossier: Dossier, params) -> bool:
 
 
 def is_met(dossier: Dossier, kind: str, params=None) -> bool:
-    """Whether the dossier already did what the deadline asks."""
-    if kind == DeadlineKind.AKTO_DEPOSIT:
-        return dossier.deposit_date is not None
-    if kind == DeadlineKind.AKTO_DECISION:
-        return dossier.akto_decision_date is not None or bool(dossier.deemed_decision)
-    if kind == DeadlineKind.FUND_RESERVATION:
-        return dossier.funds_reserved_on is not None
-    if kind == DeadlineKind.FPETT_OPINION:
-        return dossier.opinion_date is not None
-    if kind == DeadlineKind.REIMBURSEMENT_REQUEST:
-        return dossier.reimbursement_requested_on is not None
+    """Whether the dossier already did what the deadline asks.
+
+    A deadline is met once a step that meets it (its declaration's `meets`) has recorded the
+    date of its event; AKTO's decision may also be deemed from its silence, and the mission
+    obligation is met by the missions themselves.
+    """
     if kind == DeadlineKind.MISSION_OBLIGATION:
         return params is not None and mission_obligation_met(dossier, params)
-    return False
+    if kind == DeadlineKind.AKTO_DECISION and dossier.deemed_decision:
+        return True
+    return any(getattr(dossier, step.on) is not None for step in steps_meeting(kind))
 
 
 def _params(dossier: Dossier):

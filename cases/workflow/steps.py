@@ -10,7 +10,8 @@ Every part of the product reads this table: the model's django-fsm transitions
 (`cases.models.dossiers`), the role check (`cases.permissions.may_run_transition`), the step
 forms (`cases.workflow.forms`), the admin's buttons and step pages, the API's transition
 endpoint and its schema, the findings (`cases.workflow.checks`, `cases.rules.plan_checks`), the
-document checklist, the AKTO package, the document requirements and the deadlines (`notifications.services.deadlines`).
+document checklist, the AKTO package, the document requirements (reference data, refused at
+load when they name an undeclared step) and the deadlines (`notifications.services.deadlines`).
 
 Pure data: this module imports nothing but the choices, so that any layer may read it.
 """
@@ -302,6 +303,14 @@ STEP_NAMES: tuple[str, ...] = tuple(STEPS)
 STEP_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for s in _DECLARED for f in s.fields))
 
 
+def step_choices() -> list[tuple[str, str]]:
+    """Each step's name and French label: the `choices` of the model fields naming a step.
+
+    A callable, so that migrations refer to the declaration instead of copying it.
+    """
+    return [(step.name, step.label) for step in _DECLARED]
+
+
 def steps_meeting(deadline_kind: str) -> list[Step]:
     """The steps whose recorded date meets a deadline of `deadline_kind`."""
     return [s for s in _DECLARED if s.meets == deadline_kind]
@@ -310,6 +319,18 @@ def steps_meeting(deadline_kind: str) -> list[Step]:
 def filing_step(dispositif: str) -> Step:
     """The step that files a dossier of `dispositif` with AKTO (CIPI, CDPI: the reservation)."""
     return next(s for s in _DECLARED if dispositif in s.files_with_akto)
+
+
+def requirement_error(dispositif: str, name: str) -> str | None:
+    """Why a document requirement may not name step `name` for `dispositif` (None: it may)."""
+    declared = STEPS.get(name)
+    if declared is None:
+        return f"l'étape « {name} » n'existe pas (étapes : {', '.join(STEP_NAMES)})"
+    if dispositif not in declared.sources:
+        return f"un dossier {dispositif} ne passe jamais par l'étape « {declared.label} »"
+    if Check.DOCUMENTS not in declared.checks:
+        return f"l'étape « {declared.label} » ne dépend d'aucune pièce"
+    return None
 
 
 def steps_from(dispositif: str, state: str) -> list[Step]:

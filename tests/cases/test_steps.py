@@ -7,23 +7,32 @@ written out independently, in test_state_machine.py.
 """
 
 import datetime as dt
+import json
 import re
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import models
 from django.urls import reverse
 from django_fsm import can_proceed
 from rest_framework.test import APIClient
 
 from cases.choices import Dispositif, DossierState, Role
-from cases.models import Dossier
+from cases.models import DocumentRequirement, Dossier
 from cases.permissions import may_run_transition
+from cases.reference import (
+    FIXTURES,
+    REQUIREMENTS_FILE,
+    ReferenceDataError,
+    load_document_requirements,
+)
 from cases.workflow.forms import STEP_FORMS, TransitionForm
 from cases.workflow.steps import (
     STEP_FIELDS,
     STEP_NAMES,
     STEPS,
     filing_step,
+    requirement_error,
     steps_from,
     steps_meeting,
 )
@@ -217,3 +226,65 @@ def test_a_deadline_is_met_once_its_step_recorded_its_date(name):
     assert not is_met(dossier, step.meets)
     setattr(dossier, step.on, dt.date(2026, 3, 4))
     assert is_met(dossier, step.meets)
+
+
+# Document requirements name declared steps; the loader refuses any other, in French.
+
+
+def test_every_document_requirement_names_a_step_its_dispositif_takes():
+    rows = json.loads((FIXTURES / REQUIREMENTS_FILE).read_text(encoding="utf-8"))
+    for row in rows:
+        assert requirement_error(row["dispositif"], row["transition"]) is None, row
+
+
+def test_the_requirement_field_offers_the_declared_steps():
+    field = DocumentRequirement._meta.get_field("transition")
+    assert [value for value, _ in field.choices] == list(STEP_NAMES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("dispositif", "transition", "message"),
+    [
+        ("CPI", "teleport", "n’est pas un choix valide."),
+        ("CPI", "request_opinion", "Un dossier CPI ne passe jamais par l'étape « Demander"),
+        ("CAR", "cancel", "L'étape « Annuler le dossier » ne dépend d'aucune pièce."),
+    ],
+)
+def test_load_reference_refuses_a_requirement_on_an_undeclared_step(
+    dispositif, transition, message, tmp_path, monkeypatch
+):
+    rows = json.loads((FIXTURES / REQUIREMENTS_FILE).read_text(encoding="utf-8"))
+    rows.append(
+        {
+            "dispositif": dispositif,
+            "transition": transition,
+            "kind": "cerfa",
+            "only_with_afest": False,
+            "source": "essai",
+        }
+    )
+    (tmp_path / REQUIREMENTS_FILE).write_text(json.dumps(rows), encoding="utf-8")
+    monkeypatch.setattr("cases.reference.FIXTURES", tmp_path)
+    with pytest.raises(ReferenceDataError) as refused:
+        load_document_requirements()
+    assert message in str(refused.value)
+    assert f"pièce requise n° {len(rows)}" in str(refused.value)
+    assert not DocumentRequirement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_says_why_it_refuses(tmp_path, monkeypatch):
+    rows = [
+        {
+            "dispositif": "CPI",
+            "transition": "teleport",
+            "kind": "cerfa",
+            "only_with_afest": False,
+            "source": "essai",
+        }
+    ]
+    (tmp_path / REQUIREMENTS_FILE).write_text(json.dumps(rows), encoding="utf-8")
+    monkeypatch.setattr("cases.reference.FIXTURES", tmp_path)
+    with pytest.raises(CommandError, match=r"pièce requise n° 1 .* refusée — Étape : "):
+        call_command("load_reference")

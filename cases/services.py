@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from cases.choices import FINAL_STATES, DocumentStatus
+from cases.choices import FINAL_STATES, DocumentStatus, DossierEventKind
 from cases.exceptions import (
     ConcurrentChange,
     DossierForbidden,
@@ -84,6 +84,7 @@ def dossier_run_transition(
     DossierEvent.objects.create(
         dossier=dossier,
         actor=by,
+        kind=DossierEventKind.TRANSITION,
         transition=name,
         from_state=from_state,
         to_state=dossier.state,
@@ -100,7 +101,7 @@ def dossier_record_change(*, dossier: Dossier, by, created: bool, changed: list[
     DossierEvent.objects.create(
         dossier=dossier,
         actor=by,
-        kind="created" if created else "edited",
+        kind=DossierEventKind.CREATED if created else DossierEventKind.EDITED,
         to_state=dossier.state if created else "",
         data={"fields": sorted(changed)} if changed else {},
         comment="Dossier créé." if created else "Champs modifiés : " + ", ".join(sorted(changed)),
@@ -225,7 +226,7 @@ def document_upload(*, dossier: Dossier, kind: str, file, by, note: str = "") ->
     DossierEvent.objects.create(
         dossier=dossier,
         actor=by,
-        kind="document",
+        kind=DossierEventKind.DOCUMENT,
         comment=f"Pièce reçue : {document.get_kind_display()}.",
         data={"document": document.pk, "kind": kind},
     )

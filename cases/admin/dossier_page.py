@@ -122,19 +122,11 @@ def dossier_timeline(dossier: Dossier, deadlines: list) -> list[TimelineItem]:
     return sorted(items, key=lambda item: item.day)
 
 
-EVENT_KINDS = {
-    "created": "Dossier créé",
-    "edited": "Dossier modifié",
-    "document": "Pièce déposée",
-    "deemed_decision": "Décision réputée (silence de l'AKTO)",
-    "deadline_waived": "Échéance levée",
-}
-
-
 def _event_text(event) -> str:
+    """A step's label (« Déposer à l'AKTO »), else the kind of event (« Création »…)."""
     if event.transition in STEPS:
         return STEPS[event.transition].label
-    return EVENT_KINDS.get(event.kind, event.kind)
+    return event.get_kind_display()
 
 
 def _hours(value) -> str:

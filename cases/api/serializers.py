@@ -21,7 +21,7 @@ from stdnum.fr import nir, siret
 
 from accords.models import Accord, Certification, CertificationListEntry
 from cases import selectors
-from cases.choices import Dispositif, DocumentStatus, DossierState
+from cases.choices import Dispositif, DocumentStatus, DossierEventKind, DossierState
 from cases.models import (
     Agency,
     ClientCompany,
@@ -461,6 +461,9 @@ class DossierUpdateSerializer(DossierSerializer):
 
 class DossierEventSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField(help_text="Nom de l'auteur de l'événement.")
+    kind_label = ChoiceLabelField(
+        DossierEventKind, source="kind", help_text="Libellé du type d'événement."
+    )
 
     class Meta:
         model = DossierEvent
@@ -468,6 +471,7 @@ class DossierEventSerializer(DescribedSerializerMixin, serializers.ModelSerializ
             "id",
             "created",
             "kind",
+            "kind_label",
             "transition",
             "from_state",
             "to_state",
@@ -478,7 +482,12 @@ class DossierEventSerializer(DescribedSerializerMixin, serializers.ModelSerializ
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "kind": {"help_text": "Type : transition, created, edited ou document."},
+            "kind": {
+                "help_text": "Type : "
+                + ", ".join(f"{value} ({label})" for value, label in DossierEventKind.choices)
+                + "."
+            },
+            "transition": {"help_text": "Nom de l'étape, pour un événement de type transition."},
             "data": {"help_text": "Données saisies lors de l'événement."},
             "actor": {"help_text": "Identifiant de l'auteur."},
         }

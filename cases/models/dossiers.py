@@ -6,11 +6,11 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from cases.choices import CancellationReason, Dispositif, DossierState
+from cases.choices import CancellationReason, Dispositif, DossierEventKind, DossierState
 from cases.models.base import TimeStampedModel
 from cases.permissions import transition_permission
 from cases.validators import validate_certification_code
-from cases.workflow.steps import STEPS
+from cases.workflow.steps import STEPS, step_choices
 
 S = DossierState
 HOURS = {"max_digits": 7, "decimal_places": 2}
@@ -258,8 +258,10 @@ class DossierEvent(models.Model):
         related_name="+",
     )
     created = models.DateTimeField("date", auto_now_add=True, db_index=True)
-    kind = models.CharField("type", max_length=40, default="transition")
-    transition = models.CharField("transition", max_length=40, blank=True)
+    kind = models.CharField(
+        "type", max_length=40, choices=DossierEventKind.choices, default=DossierEventKind.TRANSITION
+    )
+    transition = models.CharField("étape", max_length=40, choices=step_choices, blank=True)
     from_state = models.CharField(
         "état de départ", max_length=32, choices=DossierState.choices, blank=True
     )

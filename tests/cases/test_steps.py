@@ -17,7 +17,7 @@ from django.urls import reverse
 from django_fsm import can_proceed
 from rest_framework.test import APIClient
 
-from cases.choices import Dispositif, DossierState, Role
+from cases.choices import Dispositif, DossierEventKind, DossierState, Role
 from cases.models import DocumentRequirement, Dossier
 from cases.permissions import may_run_transition
 from cases.reference import (
@@ -288,3 +288,29 @@ def test_the_command_says_why_it_refuses(tmp_path, monkeypatch):
     monkeypatch.setattr("cases.reference.FIXTURES", tmp_path)
     with pytest.raises(CommandError, match=r"pièce requise n° 1 .* refusée — Étape : "):
         call_command("load_reference")
+
+
+# Event kinds: each in French, in the history and the API.
+
+
+def test_every_event_kind_has_a_french_label():
+    labels = dict(DossierEventKind.choices)
+    assert labels["created"] == "Création" and labels["transition"] == "Étape"
+    assert all(label and label[0].isupper() for label in labels.values())
+
+
+@pytest.mark.django_db
+def test_the_history_names_each_event_in_french(client):
+    from cases.services import dossier_record_change
+
+    manager = UserFactory(role=Role.AGENCY_MANAGER)
+    dossier = DossierFactory(cpi=True)
+    manager.agencies.add(dossier.agency)
+    dossier_record_change(dossier=dossier, by=manager, created=True, changed=["notes"])
+    client.force_login(manager)
+    page = client.get(reverse("admin:cases_dossier_change", args=[dossier.pk])).content.decode()
+    assert "Création" in page
+    api = APIClient()
+    api.force_authenticate(manager)
+    (event,) = api.get(f"/api/v1/dossiers/{dossier.pk}/events/").json()
+    assert (event["kind"], event["kind_label"]) == ("created", "Création")

@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.db import models
 from django.urls import reverse
@@ -187,7 +188,8 @@ def test_the_admin_and_the_api_offer_the_declared_steps(dispositif, client):
         label = (dispositif, state)
         model = {t.name for t in dossier.get_available_user_state_transitions(manager)}
         assert model == expected, label
-        page = client.get(reverse("admin:cases_dossier_change", args=[dossier.pk]))
+        change = reverse("admin:cases_dossier_change", args=[dossier.pk])
+        page = client.get(change)
         assert set(STEP_BUTTON.findall(page.content.decode())) == expected, label
         listed = api.get(f"/api/v1/dossiers/{dossier.pk}/transitions/").json()
         assert {t["name"] for t in listed} == expected, label
@@ -199,6 +201,16 @@ def test_the_admin_and_the_api_offer_the_declared_steps(dispositif, client):
                 *step.fields,
                 *(["comment"] if step.comment_required else []),
             }
+        for name in STEP_NAMES:
+            # The admin's step page opens for an offered step; any other says why, in French.
+            url = reverse("admin:cases_dossier_transition", args=[dossier.pk, name])
+            response = client.get(url)
+            if name in expected:
+                assert "Valider l'étape" in response.content.decode(), (*label, name)
+            else:
+                assert response["Location"] == change, (*label, name)
+                message = [str(m) for m in get_messages(response.wsgi_request)][-1]
+                assert "n'est pas possible pour un dossier" in message, (*label, name)
 
 
 @pytest.mark.django_db
@@ -214,6 +226,61 @@ def test_the_api_schema_reads_the_declaration():
     body = schema["components"]["schemas"]["TransitionInputRequest"]["properties"]
     assert set(body) == {"expected_state", "comment", *STEP_FIELDS}
     assert "submit" in body["deposit_date"]["description"]
+
+
+# The admin runs a step by the step's own roles, never by the change permission.
+
+
+@pytest.mark.django_db
+def test_the_fpett_advisors_button_opens_the_opinion_form_not_a_403(client):
+    advisor = UserFactory(role=Role.FPETT_ADVISOR)
+    car = DossierFactory(car=True, state=S.OPINION_REQUESTED)
+    client.force_login(advisor)
+    change = reverse("admin:cases_dossier_change", args=[car.pk])
+    step_url = reverse("admin:cases_dossier_transition", args=[car.pk, "give_opinion"])
+    response = client.post(
+        change, {"_fsm_transition_to": "give_opinion", "_fsm_expected_state": car.state}
+    )
+    assert response.status_code == 302 and response["Location"] == step_url
+    response = client.post(step_url, {"opinion_date": "01/03/2026", "expected_state": car.state})
+    assert response.status_code == 302 and response["Location"] == change
+    car.refresh_from_db()
+    assert car.state == S.OPINION_GIVEN
+
+
+@pytest.mark.django_db
+def test_a_step_the_role_may_not_run_is_a_french_message_on_the_dossier_page(client):
+    advisor = UserFactory(role=Role.FPETT_ADVISOR)
+    car = DossierFactory(car=True, state=S.OPINION_GIVEN)
+    client.force_login(advisor)
+    change = reverse("admin:cases_dossier_change", args=[car.pk])
+    response = client.post(
+        change,
+        {"_fsm_transition_to": "cancel", "_fsm_expected_state": car.state},
+        follow=True,
+    )
+    assert response.redirect_chain == [(change, 302)]
+    assert "Votre rôle ne permet pas l&#x27;étape « Annuler le dossier » sur ce dossier." in (
+        response.content.decode()
+    )
+    car.refresh_from_db()
+    assert car.state == S.OPINION_GIVEN
+
+
+@pytest.mark.django_db
+def test_a_step_without_a_form_has_a_page_too(client):
+    """Typed by hand, a step that asks nothing offers its optional comment (in French)."""
+    manager = UserFactory(role=Role.AGENCY_MANAGER)
+    dossier = DossierFactory(cpi=True, state=S.ACCEPTED)
+    manager.agencies.add(dossier.agency)
+    client.force_login(manager)
+    url = reverse("admin:cases_dossier_transition", args=[dossier.pk, "start_training"])
+    page = client.get(url)
+    assert page.status_code == 200 and "Démarrer la formation" in page.content.decode()
+    client.post(url, {"comment": "Contrat signé.", "expected_state": S.ACCEPTED})
+    dossier.refresh_from_db()
+    assert dossier.state == S.IN_TRAINING
+    assert dossier.events.get(transition="start_training").comment == "Contrat signé."
 
 
 # Deadlines are met by the date the step that meets them records.

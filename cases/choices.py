@@ -28,6 +28,17 @@ class DossierState(models.TextChoices):
 FINAL_STATES = frozenset({DossierState.CLOSED, DossierState.CANCELLED})
 
 
+class DossierEventKind(models.TextChoices):
+    """What a line of a dossier's history records (the step itself is in `transition`)."""
+
+    CREATED = "created", _("Création")
+    EDITED = "edited", _("Modification")
+    TRANSITION = "transition", _("Étape")
+    DOCUMENT = "document", _("Pièce reçue")
+    DEEMED_DECISION = "deemed_decision", _("Décision réputée (silence de l'AKTO)")
+    DEADLINE_WAIVED = "deadline_waived", _("Échéance levée")
+
+
 class Role(models.TextChoices):
     CASE_WORKER = "case_worker", _("Chargé(e) de dossiers")
     AGENCY_MANAGER = "agency_manager", _("Responsable d'agence")

@@ -15,6 +15,7 @@ from cases.rules.deadlines import deposit_due
 from cases.rules.in_force import rule_set_in_force
 from cases.rules.plan_checks import dossier_deadlines, dossier_plan
 from cases.signals import deadline_opened
+from cases.workflow.steps import steps_meeting
 
 
 @dataclass(frozen=True)
@@ -113,20 +114,17 @@ def mission_obligation_met(dossier: Dossier, params) -> bool:
 
 
 def is_met(dossier: Dossier, kind: str, params=None) -> bool:
-    """Whether the dossier already did what the deadline asks."""
-    if kind == DeadlineKind.AKTO_DEPOSIT:
-        return dossier.deposit_date is not None
-    if kind == DeadlineKind.AKTO_DECISION:
-        return dossier.akto_decision_date is not None or bool(dossier.deemed_decision)
-    if kind == DeadlineKind.FUND_RESERVATION:
-        return dossier.funds_reserved_on is not None
-    if kind == DeadlineKind.FPETT_OPINION:
-        return dossier.opinion_date is not None
-    if kind == DeadlineKind.REIMBURSEMENT_REQUEST:
-        return dossier.reimbursement_requested_on is not None
+    """Whether the dossier already did what the deadline asks.
+
+    A deadline is met once a step that meets it (its declaration's `meets`) has recorded the
+    date of its event; AKTO's decision may also be deemed from its silence, and the mission
+    obligation is met by the missions themselves.
+    """
     if kind == DeadlineKind.MISSION_OBLIGATION:
         return params is not None and mission_obligation_met(dossier, params)
-    return False
+    if kind == DeadlineKind.AKTO_DECISION and dossier.deemed_decision:
+        return True
+    return any(getattr(dossier, step.on) is not None for step in steps_meeting(kind))
 
 
 def _params(dossier: Dossier):

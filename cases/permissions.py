@@ -1,6 +1,7 @@
 """Who may see and do what, per role and per agency. The one place that says it.
 
-| role              | sees dossiers of                  | may run                                   |
+| role              | sees dossiers of                  | may run (declared per step, `roles`       |
+|                   |                                   | in cases.workflow.steps)                  |
 |-------------------|-----------------------------------|-------------------------------------------|
 | case_worker       | their agencies                    | every transition                          |
 | agency_manager    | their agencies                    | every transition (and waivers, later)     |
@@ -39,17 +40,8 @@ read in the admin.
 
 from django.db.models import QuerySet
 
-from cases.choices import Dispositif, DossierState, Role
-
-TRANSITIONS_BY_ROLE: dict[str, set[str] | None] = {
-    # None: every transition.
-    Role.CASE_WORKER: None,
-    Role.AGENCY_MANAGER: None,
-    Role.ADMINISTRATOR: None,
-    Role.TRAINING_MANAGER: None,  # restricted to Pro-A permanent dossiers below
-    Role.FPETT_ADVISOR: {"give_opinion", "cancel"},
-    Role.CPNE_REPORTER: set(),
-}
+from cases.choices import Dispositif, Role
+from cases.workflow.steps import STEPS
 
 HEALTH_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
@@ -169,21 +161,22 @@ def may_view_dossier(user, dossier) -> bool:
 
 
 def may_run_transition(user, dossier, name: str) -> bool:
-    """Whether the role and agency scope let `user` run transition `name` on `dossier`."""
+    """Whether the role and agency scope let `user` run transition `name` on `dossier`.
+
+    The roles of each step, and the dossiers each role reaches, are the step's declaration
+    (cases.workflow.steps); the agency scope is checked here.
+    """
     if not user.is_authenticated or not user.is_active:
         return False
     if is_administrator(user):
         return True
-    allowed = TRANSITIONS_BY_ROLE.get(user.role, set())
-    if allowed is not None and name not in allowed:
+    step = STEPS.get(name)
+    reach = step.reach(user.role) if step else None
+    if reach is None or not reach.covers(dossier.dispositif, dossier.state):
         return False
-    if user.role == Role.TRAINING_MANAGER and dossier.dispositif != Dispositif.PRO_A_PERMANENT:
-        return False
-    if user.role == Role.FPETT_ADVISOR:
-        return dossier.dispositif == Dispositif.CAR and dossier.state in (
-            DossierState.OPINION_REQUESTED,
-        )
-    return belongs_to_agency(user, dossier.agency_id)
+    if user.role in AGENCY_SCOPED_ROLES:
+        return belongs_to_agency(user, dossier.agency_id)
+    return True
 
 
 def transition_permission(name: str):

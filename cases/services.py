@@ -4,18 +4,16 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition
 
-from cases.choices import FINAL_STATES, DocumentStatus
+from cases.choices import FINAL_STATES, DocumentStatus, DossierEventKind
 from cases.exceptions import (
     ConcurrentChange,
     DossierForbidden,
     DossierLocked,
     DossierNotFound,
     TransitionBlocked,
-    TransitionForbidden,
     TransitionInvalid,
-    TransitionNotAllowed,
     TransitionUnknown,
 )
 from cases.models import Document, Dossier, DossierEvent, Mission, Worker
@@ -28,6 +26,7 @@ from cases.permissions import (
 )
 from cases.refresh import dossier_refresh
 from cases.workflow import checks, transitions
+from cases.workflow.steps import STEPS
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ def dossier_run_transition(
     `expected_state` is the state the caller saw: if someone moved the dossier since, the
     caller's intent is stale and the change is refused rather than applied to another state.
     """
-    if name not in transitions.TRANSITION_NAMES:
+    if name not in STEPS:
         raise TransitionUnknown(f"L'étape « {name} » n'existe pas.")
     dossier = (
         scope_dossiers(Dossier.objects.select_for_update(), by)
@@ -53,21 +52,14 @@ def dossier_run_transition(
     )
     if dossier is None:
         raise DossierNotFound("Dossier introuvable.")
-    label = transitions.label(name)
+    label = STEPS[name].label
     expected_state = expected_state or (data or {}).get("expected_state")
     if expected_state and dossier.state != expected_state:
         raise ConcurrentChange(
             "Le dossier a été modifié entre-temps : il est maintenant à l'état "
             f"« {dossier.get_state_display()} ». Rechargez-le avant de recommencer."
         )
-    method = getattr(dossier, name)
-    if not can_proceed(method):
-        raise TransitionNotAllowed(
-            f"« {label} » n'est pas possible pour un dossier {dossier.dispositif} "
-            f"à l'état « {dossier.get_state_display()} »."
-        )
-    if not has_transition_perm(method, by):
-        raise TransitionForbidden(f"Votre rôle ne permet pas l'étape « {label} » sur ce dossier.")
+    transitions.check_may_run(dossier, name, by)  # its path, then the roles the step declares
 
     from_state = dossier.state
     form = transitions.form_class(name)(data=data or {}, instance=dossier)
@@ -81,7 +73,7 @@ def dossier_run_transition(
             f"« {label} » est bloqué : " + " ".join(f.message for f in blocking),
             findings=blocking,
         )
-    method()
+    getattr(dossier, name)()
     dossier._history_user = by  # who, in the dossier's history, even outside a request
     try:
         dossier.save()
@@ -92,6 +84,7 @@ def dossier_run_transition(
     DossierEvent.objects.create(
         dossier=dossier,
         actor=by,
+        kind=DossierEventKind.TRANSITION,
         transition=name,
         from_state=from_state,
         to_state=dossier.state,
@@ -108,7 +101,7 @@ def dossier_record_change(*, dossier: Dossier, by, created: bool, changed: list[
     DossierEvent.objects.create(
         dossier=dossier,
         actor=by,
-        kind="created" if created else "edited",
+        kind=DossierEventKind.CREATED if created else DossierEventKind.EDITED,
         to_state=dossier.state if created else "",
         data={"fields": sorted(changed)} if changed else {},
         comment="Dossier créé." if created else "Champs modifiés : " + ", ".join(sorted(changed)),
@@ -233,7 +226,7 @@ def document_upload(*, dossier: Dossier, kind: str, file, by, note: str = "") ->
     DossierEvent.objects.create(
         dossier=dossier,
         actor=by,
-        kind="document",
+        kind=DossierEventKind.DOCUMENT,
         comment=f"Pièce reçue : {document.get_kind_display()}.",
         data={"document": document.pk, "kind": kind},
     )

@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import DeadlineStatus, Role
+from cases.choices import DeadlineStatus, DossierEventKind, Role
 from cases.exceptions import DossierError, TransitionForbidden
 from cases.models import Deadline, DossierEvent
 from cases.permissions import belongs_to_agency, is_administrator
@@ -32,7 +32,7 @@ def deadline_waive(*, deadline_id: int, by, reason: str) -> Deadline:
     DossierEvent.objects.create(
         dossier=deadline.dossier,
         actor=by,
-        kind="deadline_waived",
+        kind=DossierEventKind.DEADLINE_WAIVED,
         comment=f"Échéance levée : {deadline.label}. Motif : {reason}",
         data={"deadline": deadline.kind, "due": deadline.due.isoformat()},
     )

@@ -21,7 +21,7 @@ from bench.loadgen.timeline import (
     pick_cancelled_from,
     pick_dispositif,
 )
-from cases.choices import CancellationReason, Employment, FitnessStatus
+from cases.choices import CancellationReason, DossierEventKind, Employment, FitnessStatus
 from cases.rules import dates
 from cases.rules.deadlines import LABELS, SILENCE_LABELS
 
@@ -518,7 +518,7 @@ class Chunk:
                 dossier_id,
                 actor,
                 ctx.ts(t.created, 9),
-                "created",
+                DossierEventKind.CREATED.value,
                 "",
                 "",
                 S.DRAFT,
@@ -560,7 +560,7 @@ class Chunk:
                     dossier_id,
                     who,
                     ctx.ts(on, 9 + position),
-                    "transition",
+                    DossierEventKind.TRANSITION.value,
                     name,
                     source,
                     target,

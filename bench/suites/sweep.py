@@ -149,13 +149,15 @@ def _undo(snapshot: Snapshot) -> None:
     """Take back what a sweep (or the floor) wrote since the snapshot."""
     from django.db import transaction
 
-    from cases.choices import DeadlineStatus
+    from cases.choices import DeadlineStatus, DossierEventKind
     from cases.models import Deadline, Dossier, DossierEvent
     from notifications.models import Notification
 
     with transaction.atomic():
         Notification.objects.filter(pk__gt=snapshot.last_notice).delete()
-        events = DossierEvent.objects.filter(pk__gt=snapshot.last_event, kind="deemed_decision")
+        events = DossierEvent.objects.filter(
+            pk__gt=snapshot.last_event, kind=DossierEventKind.DEEMED_DECISION
+        )
         deemed = list(events.values_list("dossier_id", flat=True))
         for start in range(0, len(deemed), CHUNK):
             Dossier.objects.filter(pk__in=deemed[start : start + CHUNK]).update(deemed_decision="")

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cases.models import DocumentRequirement, Dossier
+from cases.models import Dossier
 from cases.rules.findings import Finding
 from cases.selectors import pending_deadlines
 from cases.workflow import checks, transitions
+from cases.workflow.steps import STEPS
 
 
 @dataclass(frozen=True)
@@ -70,20 +71,15 @@ def dossier_steps(dossier: Dossier, user) -> tuple[list[StepButton], list[Findin
 
 def document_checklist(dossier: Dossier, step_names: list[str]) -> list[ChecklistItem]:
     """The documents the next steps require, and whether each one is in."""
-    requirements = DocumentRequirement.objects.filter(
-        dispositif=dossier.dispositif, transition__in=step_names
-    )
-    if not dossier.afest:
-        requirements = requirements.filter(only_with_afest=False)
-    provided = {doc.kind for doc in dossier.documents.all() if doc.is_provided}
+    provided = checks.provided_kinds(dossier)
     return [
         ChecklistItem(
-            transitions.label(req.transition),
+            STEPS[req.transition].label,
             req.get_kind_display(),
             req.kind in provided,
             req.source,
         )
-        for req in requirements
+        for req in checks.requirements_for(dossier, step_names)
     ]
 
 
@@ -126,19 +122,11 @@ def dossier_timeline(dossier: Dossier, deadlines: list) -> list[TimelineItem]:
     return sorted(items, key=lambda item: item.day)
 
 
-EVENT_KINDS = {
-    "created": "Dossier créé",
-    "edited": "Dossier modifié",
-    "document": "Pièce déposée",
-    "deemed_decision": "Décision réputée (silence de l'AKTO)",
-    "deadline_waived": "Échéance levée",
-}
-
-
 def _event_text(event) -> str:
-    if event.transition in transitions.TRANSITION_NAMES:
-        return transitions.label(event.transition)
-    return EVENT_KINDS.get(event.kind, event.kind)
+    """A step's label (« Déposer à l'AKTO »), else the kind of event (« Création »…)."""
+    if event.transition in STEPS:
+        return STEPS[event.transition].label
+    return event.get_kind_display()
 
 
 def _hours(value) -> str:
@@ -151,7 +139,7 @@ def dossier_overview(dossier: Dossier, user) -> DossierOverview:
     return DossierOverview(
         steps=steps,
         findings=findings,
-        checklist=document_checklist(dossier, [s.name for s in steps if s.name != "cancel"]),
+        checklist=document_checklist(dossier, [s.name for s in steps]),
         timeline=dossier_timeline(dossier, deadlines),
         deadlines=deadlines,
     )

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django_fsm.admin import FSMAdminMixin
+from django_fsm.admin import FSMAdminMixin, FSMTransitionContext
 
 from cases import permissions, services
 from cases.admin.base import AgencyScopedAdmin, _agencies_of
@@ -36,6 +36,7 @@ from cases.refresh import dossier_refresh
 from cases.rules.plan_preview import PLAN_FIELDS, plan_preview
 from cases.workflow import transitions
 from cases.workflow.akto_package import akto_package_build
+from cases.workflow.steps import STEP_FIELDS, STEPS
 
 
 class MissionInline(admin.TabularInline):
@@ -97,8 +98,6 @@ class DossierEventInline(admin.TabularInline):
 @admin.register(Dossier)
 class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_fields = ["state"]
-    fsm_transition_success_msg = "Étape « {transition_name} » effectuée."
-    fsm_transition_not_allowed_msg = "L'étape « {transition_name} » n'est pas possible."
     list_display = [
         "number",
         "worker",
@@ -179,19 +178,8 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         ),
         ("Notes", {"fields": ["notes", "created", "updated"]}),
     ]
-    # Filled by the transition forms, so that each step records its own data and event.
-    step_fields = [
-        "opinion_date",
-        "funds_requested_on",
-        "funds_reserved_on",
-        "funds_reference",
-        "reserved_amount",
-        "deposit_date",
-        "akto_reference",
-        "akto_decision_date",
-        "reimbursement_requested_on",
-        "cancellation_reason",
-    ]
+    # Filled by the step forms, so that each step records its own data and event.
+    step_fields = list(STEP_FIELDS)
 
     def get_fieldsets(self, request, obj=None):
         """A new dossier is a plan: the step data, state and dates come later."""
@@ -350,40 +338,75 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         if formset.model is Mission:  # mission hours feed the mission-obligation deadlines
             dossier_refresh(form.instance)
 
-    # django-fsm-2 admin hooks: run every step through the service.
-
-    def response_change(self, request, obj):
-        name = request.POST.get(self.fsm_post_param)
-        if name and name not in transitions.TRANSITION_NAMES:
-            self.message_user(request, "Cette étape n'existe pas.", level=messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
-
-    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
-        if transition_name not in transitions.TRANSITION_NAMES:
-            raise Http404("Cette étape n'existe pas.")
-        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+    # The steps: django-fsm-2's button and step URL, run through the service for everyone.
 
     @staticmethod
     def get_fsm_block_label(fsm_field_name: str) -> str:
         return "Étapes possibles"
 
-    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
-        data = dict(kwargs or {})
-        data.setdefault("expected_state", request.POST.get("_fsm_expected_state", ""))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A step button posts the dossier page: hand the step over to the step view.
+
+        Before Django's own handling, which would refuse a user without the change
+        permission (an FPE.TT advisor recording the opinion) with a bare 403 and would save
+        the page's form: a step only runs the step, as its roles allow.
+        """
+        name = request.POST.get(self.fsm_post_param) if request.method == "POST" else None
+        if name and object_id:
+            return self.fsm_transition_view(request, object_id, name)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        """The page of one step: its form, or its run when a button asks for a step with none.
+
+        Every refusal (state, role, data, findings, a dossier that moved) comes back as a
+        French message on the dossier page; only an unknown step or dossier is a 404.
+        """
+        step = STEPS.get(transition_name)
+        if step is None:
+            raise Http404("Cette étape n'existe pas.")
+        dossier = self.get_object(request, object_id)
+        if dossier is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        try:
+            transitions.check_may_run(dossier, step.name, request.user)
+        except DossierError as error:
+            return self._back_to_dossier(request, dossier, error)
+        clicked = self.fsm_post_param in request.POST
+        if request.method == "POST" and clicked and step.needs_form:
+            return HttpResponseRedirect(
+                reverse("admin:cases_dossier_transition", args=[dossier.pk, step.name])
+            )
+        if request.method == "POST" and clicked:
+            expected = request.POST.get("_fsm_expected_state", "")
+            return self._run_step(request, dossier, step, {"expected_state": expected})
+        form = transitions.form_class(step.name)(
+            data=request.POST if request.method == "POST" else None, instance=dossier
+        )
+        if request.method == "POST" and form.is_valid():
+            return self._run_step(request, dossier, step, request.POST.dict())
+        context = self.admin_site.each_context(request) | {
+            "opts": self.opts,
+            "original": dossier,
+            "transition": FSMTransitionContext(name=step.name, label=step.label),
+            "transition_form": form,
+        }
+        return render(request, self.fsm_transition_form_template, context)
+
+    def _run_step(self, request, dossier, step, data: dict) -> HttpResponseRedirect:
         try:
             services.dossier_run_transition(
-                dossier_id=obj.pk, name=transition_name, by=request.user, data=data
+                dossier_id=dossier.pk, name=step.name, by=request.user, data=data
             )
         except DossierError as error:
+            return self._back_to_dossier(request, dossier, error)
+        self.message_user(request, f"Étape « {step.label} » effectuée.", level=messages.SUCCESS)
+        return self._back_to_dossier(request, dossier)
+
+    def _back_to_dossier(self, request, dossier, error: DossierError | None = None):
+        if error is not None:
             self.message_user(request, _error_text(error), level=messages.ERROR)
-            return False
-        self.message_user(
-            request,
-            f"Étape « {transitions.label(transition_name)} » effectuée.",
-            level=messages.SUCCESS,
-        )
-        return True
+        return HttpResponseRedirect(reverse("admin:cases_dossier_change", args=[dossier.pk]))
 
 
 def _error_text(error: DossierError) -> str:

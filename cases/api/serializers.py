@@ -22,7 +22,12 @@ from stdnum.fr import nir, siret
 from accords.models import Accord, Certification, CertificationListEntry
 from cases import selectors
 from cases.api.bounds import BoundedListMixin
-from cases.choices import CancellationReason, Dispositif, DocumentStatus, DossierState
+from cases.choices import (
+    Dispositif,
+    DocumentStatus,
+    DossierEventKind,
+    DossierState,
+)
 from cases.models import (
     Agency,
     ClientCompany,
@@ -46,6 +51,7 @@ from cases.permissions import (
     scope_dossiers,
 )
 from cases.sensitive import mask_nir
+from cases.workflow.steps import STEP_FIELDS, STEPS
 
 # The first bytes of each accepted file type: a renamed executable is not a PDF.
 FILE_SIGNATURES = {
@@ -383,21 +389,7 @@ class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
             "updated",
         ]
         # Set by the transitions, never by a plain edit.
-        read_only_fields = [
-            "state",
-            "opinion_date",
-            "funds_requested_on",
-            "funds_reserved_on",
-            "funds_reference",
-            "reserved_amount",
-            "deposit_date",
-            "akto_reference",
-            "akto_decision_date",
-            "reimbursement_requested_on",
-            "cancellation_reason",
-            "created",
-            "updated",
-        ]
+        read_only_fields = ["state", *STEP_FIELDS, "created", "updated"]
         extra_kwargs = {
             "state": {"help_text": "État du dossier ; modifié uniquement par les étapes."},
             "planned_contract_hours": {
@@ -475,6 +467,9 @@ class DossierUpdateSerializer(DossierSerializer):
 
 class DossierEventSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField(help_text="Nom de l'auteur de l'événement.")
+    kind_label = ChoiceLabelField(
+        DossierEventKind, source="kind", help_text="Libellé du type d'événement."
+    )
 
     class Meta:
         model = DossierEvent
@@ -482,6 +477,7 @@ class DossierEventSerializer(DescribedSerializerMixin, serializers.ModelSerializ
             "id",
             "created",
             "kind",
+            "kind_label",
             "transition",
             "from_state",
             "to_state",
@@ -492,7 +488,12 @@ class DossierEventSerializer(DescribedSerializerMixin, serializers.ModelSerializ
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "kind": {"help_text": "Type : transition, created, edited ou document."},
+            "kind": {
+                "help_text": "Type : "
+                + ", ".join(f"{value} ({label})" for value, label in DossierEventKind.choices)
+                + "."
+            },
+            "transition": {"help_text": "Nom de l'étape, pour un événement de type transition."},
             "data": {"help_text": "Données saisies lors de l'événement."},
             "actor": {"help_text": "Identifiant de l'auteur."},
         }
@@ -524,10 +525,19 @@ class AvailableTransitionSerializer(serializers.Serializer):
     fields = TransitionFieldSerializer(many=True, help_text="Champs à envoyer pour l'étape.")
 
 
-class TransitionInputSerializer(DescribedSerializerMixin, serializers.Serializer):
-    """The data of a transition; each step uses only its own fields (see GET /transitions/).
+def _step_field_help(name: str) -> str:
+    """The field's label, and the steps that ask it (cases.workflow.steps)."""
+    label = capfirst(str(Dossier._meta.get_field(name).verbose_name))
+    asking = ", ".join(s.name for s in STEPS.values() if name in s.fields)
+    return f"{label} (étape : {asking})."
 
-    Its dates get the API's 1900–2100 range from the mixin, before any step adds a delay.
+
+class TransitionInputSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    """The data of a step; each step uses only its own fields (see GET /transitions/).
+
+    Its fields are those the steps declare (cases.workflow.steps), typed as the dossier's
+    model fields; which are required depends on the step, whose form checks them. Its dates
+    get the API's 1900–2100 range from the mixin, before any step adds a delay.
     """
 
     expected_state = serializers.ChoiceField(
@@ -540,44 +550,17 @@ class TransitionInputSerializer(DescribedSerializerMixin, serializers.Serializer
         required=False,
         allow_blank=True,
         max_length=5000,
-        help_text="Commentaire (obligatoire pour un refus et une annulation).",
+        help_text="Commentaire (obligatoire pour : "
+        + ", ".join(step.name for step in STEPS.values() if step.comment_required)
+        + ").",
     )
-    opinion_date = serializers.DateField(
-        required=False, help_text="Date de l'avis FPE.TT (give_opinion)."
-    )
-    funds_requested_on = serializers.DateField(
-        required=False, help_text="Date de la demande de réservation (request_funds)."
-    )
-    funds_reserved_on = serializers.DateField(
-        required=False, help_text="Date de la réservation (reserve_funds)."
-    )
-    funds_reference = serializers.CharField(
-        required=False, max_length=50, help_text="Référence de la réservation (reserve_funds)."
-    )
-    reserved_amount = serializers.DecimalField(
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        help_text="Montant réservé en euros (reserve_funds).",
-    )
-    deposit_date = serializers.DateField(
-        required=False, help_text="Date de dépôt à l'AKTO (submit)."
-    )
-    akto_reference = serializers.CharField(
-        required=False, max_length=50, help_text="Référence AKTO du dossier (submit)."
-    )
-    akto_decision_date = serializers.DateField(
-        required=False, help_text="Date de la décision de l'AKTO (accept, refuse)."
-    )
-    reimbursement_requested_on = serializers.DateField(
-        required=False, help_text="Date de la demande de remboursement (request_reimbursement)."
-    )
-    cancellation_reason = serializers.ChoiceField(
-        choices=CancellationReason.choices,
-        required=False,
-        help_text="Motif d'annulation (cancel) : rupture, abandonment, refusal, error.",
-    )
+
+    class Meta:
+        model = Dossier
+        fields = ["expected_state", "comment", *STEP_FIELDS]
+        extra_kwargs = {
+            name: {"required": False, "help_text": _step_field_help(name)} for name in STEP_FIELDS
+        }
 
     def form_data(self) -> dict[str, str]:
         """The validated values as the strings the transition forms parse."""

@@ -32,10 +32,25 @@ from cases.models import SensitiveDataAccess
 from cases.permissions import may_see_nir
 from cases.sensitive import sensitive_read_log
 from cases.workflow import checks
-from cases.workflow import transitions as workflow
+from cases.workflow.steps import STEP_NAMES, STEPS
 
 ID_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Identifiant."
+)
+
+
+def _step_line(step) -> str:
+    asked = ", ".join(f"`{name}`" for name in step.fields) or "rien"
+    comment = " ; `comment` obligatoire" if step.comment_required else ""
+    return f"- `{step.name}` — {step.label} : {asked}{comment}."
+
+
+STEP_DESCRIPTION = (
+    "Refusée (409) si l'étape n'est pas possible depuis l'état du dossier, si des constats "
+    "bloquants l'empêchent (`findings`) ou si le dossier a changé entre-temps "
+    "(`expected_state`). Étape inconnue ou dossier hors de vos agences : 404.\n\n"
+    "Chaque étape et les champs qu'elle exige (tous obligatoires pour elle ; `comment` "
+    "facultatif sauf mention) :\n\n" + "\n".join(_step_line(step) for step in STEPS.values())
 )
 
 
@@ -274,9 +289,7 @@ class DossierViewSet(EditableViewSet):
 
     @extend_schema(
         summary="Lancer une étape (même service que l'administration)",
-        description="Refusée (409) si l'étape n'est pas possible depuis l'état du dossier, si "
-        "des constats bloquants l'empêchent (`findings`) ou si le dossier a changé entre-temps "
-        "(`expected_state`). Étape inconnue ou dossier hors de vos agences : 404.",
+        description=STEP_DESCRIPTION,
         tags=["Dossiers"],
         parameters=[
             ID_PARAMETER,
@@ -284,7 +297,7 @@ class DossierViewSet(EditableViewSet):
                 "name",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                enum=list(workflow.TRANSITION_NAMES),
+                enum=list(STEP_NAMES),
                 description="Nom de l'étape (voir GET /transitions/).",
             ),
         ],
@@ -299,7 +312,7 @@ class DossierViewSet(EditableViewSet):
         filter_backends=[],
     )
     def run_transition(self, request, pk=None, name=None):
-        if name not in workflow.TRANSITION_NAMES:
+        if name not in STEPS:
             raise NotFound(f"L'étape « {name} » n'existe pas.")
         dossier = self.get_object()
         data = s.TransitionInputSerializer(data=request.data)

@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accords.models.base import TimeStampedModel
 from cases.choices import Dispositif, DocumentKind, DocumentStatus
+from cases.workflow.steps import STEPS, requirement_error, step_choices
 
 ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt"]
 
@@ -16,7 +18,8 @@ class DocumentRequirement(models.Model):
     transition = models.CharField(
         "étape",
         max_length=40,
-        help_text="Nom de la transition qui exige la pièce (ex. submit, request_funds).",
+        choices=step_choices,
+        help_text="L'étape du dossier qui exige la pièce (déclarée dans cases.workflow.steps).",
     )
     kind = models.CharField("pièce", max_length=30, choices=DocumentKind.choices)
     only_with_afest = models.BooleanField("seulement si AFEST", default=False)
@@ -34,6 +37,14 @@ class DocumentRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispositif} · {self.transition} · {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        """A requirement names a step its dispositif takes and that may wait for documents."""
+        # An undeclared step is refused by the field's choices already.
+        if self.dispositif and self.transition in STEPS:
+            error = requirement_error(self.dispositif, self.transition)
+            if error:
+                raise ValidationError({"transition": error[:1].upper() + error[1:] + "."})
 
 
 def document_upload_to(document: "Document", filename: str) -> str:

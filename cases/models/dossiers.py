@@ -7,28 +7,32 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accords.models.base import TimeStampedModel
-from cases.choices import CancellationReason, Dispositif, DossierState
+from cases.choices import CancellationReason, Dispositif, DossierEventKind, DossierState
 from cases.dossier_validation import validate_dossier_fields
 from cases.permissions import transition_permission
 from cases.validators import validate_certification_code
-from cases.workflow.paths import follows_path
+from cases.workflow.steps import STEPS, step_choices
 
 S = DossierState
-NON_FINAL = [s for s in DossierState if s not in (S.CLOSED, S.CANCELLED)]
 HOURS = {"max_digits": 7, "decimal_places": 2}
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-def _transition(name: str, source, target: str, label: str, form: str | None = None, **custom):
-    """A dossier transition: on the dispositif's path, and allowed to the user's role."""
+def step_transition(method):
+    """Make `method` the django-fsm transition of the step of the same name.
+
+    Source, target, label and roles come from the step's declaration (cases.workflow.steps);
+    the condition keeps each dispositif on its own path.
+    """
+    declared = STEPS[method.__name__]
     return transition(
         field="state",
-        source=source,
-        target=target,
-        conditions=[follows_path(target)],
-        permission=transition_permission(name),
-        custom={"label": label, "form": form, "admin": True, **custom},
-    )
+        source=sorted(declared.all_sources),
+        target=declared.target,
+        conditions=[declared.follows_path],
+        permission=transition_permission(declared.name),
+        custom={"label": declared.label, "admin": True},
+    )(method)
 
 
 class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
@@ -181,109 +185,59 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
     def clean(self) -> None:
         validate_dossier_fields(self)
 
-    # Transitions: thin verbs; the service applies their form data and records the event.
+    # Transitions: thin verbs, one per step of cases.workflow.steps, which declares their
+    # sources, target, label and roles; the service applies their form data and records the
+    # event.
 
-    @_transition("request_opinion", S.DRAFT, S.OPINION_REQUESTED, "Demander l'avis FPE.TT")
+    @step_transition
     def request_opinion(self) -> None:
         """CAR: ask the FPE.TT reconversion team for its mandatory opinion."""
 
-    @_transition(
-        "give_opinion",
-        S.OPINION_REQUESTED,
-        S.OPINION_GIVEN,
-        "Enregistrer l'avis favorable",
-        form="cases.workflow.forms.GiveOpinionForm",
-    )
+    @step_transition
     def give_opinion(self) -> None:
         """CAR: record the favourable opinion of the FPE.TT (an unfavourable one cancels)."""
 
-    @_transition(
-        "request_funds",
-        S.DRAFT,
-        S.FUNDS_REQUESTED,
-        "Demander la réservation de fonds",
-        form="cases.workflow.forms.RequestFundsForm",
-    )
+    @step_transition
     def request_funds(self) -> None:
         """Ask AKTO to reserve funds (the filing itself for CIPI and CDPI)."""
 
-    @_transition(
-        "reserve_funds",
-        S.FUNDS_REQUESTED,
-        S.FUNDS_RESERVED,
-        "Enregistrer la réservation",
-        form="cases.workflow.forms.ReserveFundsForm",
-    )
+    @step_transition
     def reserve_funds(self) -> None:
         """Record AKTO's reservation: amount, reference, date."""
 
-    @_transition(
-        "submit",
-        [S.DRAFT, S.FUNDS_RESERVED, S.OPINION_GIVEN],
-        S.SUBMITTED,
-        "Déposer à l'AKTO",
-        form="cases.workflow.forms.SubmitForm",
-    )
+    @step_transition
     def submit(self) -> None:
         """Record the deposit with AKTO: date and AKTO reference."""
 
-    @_transition(
-        "accept",
-        S.SUBMITTED,
-        S.ACCEPTED,
-        "Enregistrer l'accord de l'AKTO",
-        form="cases.workflow.forms.DecisionForm",
-    )
+    @step_transition
     def accept(self) -> None:
         """Record AKTO's acceptance."""
 
-    @_transition(
-        "refuse",
-        S.SUBMITTED,
-        S.REFUSED,
-        "Enregistrer le refus de l'AKTO",
-        form="cases.workflow.forms.RefusalForm",
-    )
+    @step_transition
     def refuse(self) -> None:
         """Record AKTO's refusal (a comment is required)."""
 
-    @_transition("amend", S.REFUSED, S.DRAFT, "Reprendre le dossier (modifier et redéposer)")
+    @step_transition
     def amend(self) -> None:
         """Reopen a refused dossier as a draft, to amend and resubmit it."""
 
-    @_transition(
-        "start_training", [S.ACCEPTED, S.FUNDS_RESERVED], S.IN_TRAINING, "Démarrer la formation"
-    )
+    @step_transition
     def start_training(self) -> None:
         """The contract has started: training and missions alternate from now on."""
 
-    @_transition(
-        "start_follow_up", S.IN_TRAINING, S.MISSION_FOLLOW_UP, "Passer au suivi des missions"
-    )
+    @step_transition
     def start_follow_up(self) -> None:
         """Training is over: watch the post-training mission obligation."""
 
-    @_transition(
-        "request_reimbursement",
-        [S.MISSION_FOLLOW_UP, S.IN_TRAINING],
-        S.REIMBURSEMENT_REQUESTED,
-        "Demander le remboursement",
-        form="cases.workflow.forms.ReimbursementForm",
-    )
+    @step_transition
     def request_reimbursement(self) -> None:
         """Ask AKTO to reimburse the training (and pay, for CAR)."""
 
-    @_transition("close", S.REIMBURSEMENT_REQUESTED, S.CLOSED, "Clôturer le dossier")
+    @step_transition
     def close(self) -> None:
         """Everything is paid and filed."""
 
-    @_transition(
-        "cancel",
-        NON_FINAL,
-        S.CANCELLED,
-        "Annuler le dossier",
-        form="cases.workflow.forms.CancelForm",
-    )
+    @step_transition
     def cancel(self) -> None:
         """Stop the dossier for good: rupture, abandonment, refusal or error (reason required)."""
 
@@ -303,8 +257,10 @@ class DossierEvent(models.Model):
         related_name="+",
     )
     created = models.DateTimeField("date", auto_now_add=True, db_index=True)
-    kind = models.CharField("type", max_length=40, default="transition")
-    transition = models.CharField("transition", max_length=40, blank=True)
+    kind = models.CharField(
+        "type", max_length=40, choices=DossierEventKind.choices, default=DossierEventKind.TRANSITION
+    )
+    transition = models.CharField("étape", max_length=40, choices=step_choices, blank=True)
     from_state = models.CharField(
         "état de départ", max_length=32, choices=DossierState.choices, blank=True
     )

@@ -24,16 +24,8 @@ from cases.rules.in_force import (
     rules_answer,
 )
 from cases.rules.plan import Plan, WorkerSituation
+from cases.workflow.steps import STEPS, Check
 
-# The agency's own steps up to the start are checked against the plan rules. Recording what
-# FPE.TT or AKTO decided (opinion, reservation, acceptance) is never blocked by them, and plan
-# rules are settled once the contract has started: later steps only get step findings.
-PLAN_CHECKED = frozenset({"request_opinion", "request_funds", "submit", "start_training"})
-FILING = frozenset({"request_opinion", "request_funds", "submit"})
-BEFORE_DEPOSIT = frozenset(
-    {"request_opinion", "give_opinion", "request_funds", "reserve_funds", "submit"}
-)
-AFTER_TRAINING = frozenset({"request_reimbursement", "close"})
 TUTOR_FIELDS = {"agency": "agency_tutor", "eu": "eu_tutor"}
 TUTOR_LABELS = {"agency": "tuteur en agence", "eu": "tuteur en entreprise utilisatrice"}
 # Where a plan finding points on the dossier form (worker findings point at the worker).
@@ -215,19 +207,20 @@ def post_training_findings(
 def step_findings(
     dossier: Dossier, params: RuleParameters, transition: str, today: dt.date
 ) -> list[Finding]:
-    """Findings about the steps taken so far, for the step about to run."""
+    """Findings about the steps taken so far, for the step about to run (its `checks`)."""
+    checks = STEPS[transition].checks
     found: list[Finding] = []
-    if transition in FILING:
+    if Check.FILING in checks:
         found += tutor_findings(dossier, params)
         if dossier_funding(dossier).rate_unknown:
             found.append(rate_unknown_finding(dossier.dispositif))
-    if transition == "submit":
+    if Check.OPINION in checks:
         found += opinion_findings(dossier, params)
-    if transition == "start_training":
+    if Check.RESERVATION in checks:
         found += reservation_findings(dossier, params)
-    if transition in BEFORE_DEPOSIT:
+    if Check.DEPOSIT_DELAY in checks:
         found += deposit_findings(dossier, params, today)
-    if transition in AFTER_TRAINING:
+    if Check.POST_TRAINING in checks:
         found += post_training_findings(dossier, params, today)
     return found
 
@@ -235,13 +228,19 @@ def step_findings(
 def rules_findings(
     dossier: Dossier, transition: str, today: dt.date | None = None
 ) -> list[Finding]:
-    """Plan and step findings of `transition`, under the rule set in force on the start date."""
+    """Plan and step findings of `transition`, under the rule set in force on the start date.
+
+    The plan rules are checked for the steps that declare it (the agency's own steps up to
+    the start): recording what FPE.TT or AKTO decided is never blocked by them, and they are
+    settled once the contract has started.
+    """
+    plan_checked = Check.PLAN in STEPS[transition].checks
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     if rule_set is None:
-        return [rule_set_missing(dossier)] if transition in PLAN_CHECKED else []
+        return [rule_set_missing(dossier)] if plan_checked else []
     params = rule_set.params
     today = today or timezone.localdate()
-    found = plan_findings(dossier, params) if transition in PLAN_CHECKED else []
+    found = plan_findings(dossier, params) if plan_checked else []
     return found + step_findings(dossier, params, transition, today)
 
 

@@ -16,13 +16,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from cases.choices import Dispositif
 from cases.exceptions import DossierError
 from cases.models import Document, DocumentRequirement, Dossier
 from cases.rules.plan_checks import dossier_funding
-
-# CIPI and CDPI are filed with AKTO by their fund-reservation request (DOMAIN.md §3).
-FILED_BY_RESERVATION = frozenset({Dispositif.CIPI, Dispositif.CDPI})
+from cases.workflow.checks import requirements_for
+from cases.workflow.steps import filing_step
 
 
 class PackageRefused(DossierError):
@@ -35,17 +33,13 @@ class AktoPackage:
     content: bytes
 
 
-def filing_step(dossier: Dossier) -> str:
-    return "request_funds" if dossier.dispositif in FILED_BY_RESERVATION else "submit"
-
-
 def required_documents(dossier: Dossier) -> list[tuple[DocumentRequirement, Document | None]]:
-    """Each document the filing step requires, with the received file that meets it."""
-    requirements = DocumentRequirement.objects.filter(
-        dispositif=dossier.dispositif, transition=filing_step(dossier)
-    )
-    if not dossier.afest:
-        requirements = requirements.filter(only_with_afest=False)
+    """Each document the filing step requires, with the received file that meets it.
+
+    The filing step is the one the declaration says files this dispositif with AKTO: the
+    deposit, or for CIPI and CDPI the fund-reservation request (DOMAIN.md §3).
+    """
+    requirements = requirements_for(dossier, [filing_step(dossier.dispositif).name])
     received = {}
     for document in dossier.documents.order_by("-received_on", "-pk"):
         if document.is_provided and document.file and document.kind not in received:

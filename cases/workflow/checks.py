@@ -1,20 +1,34 @@
-"""Checks that a dossier is ready for its next step; errors block the transition."""
+"""Checks that a dossier is ready for its next step; errors block the transition.
+
+What may block each step is its declaration's `checks` (cases.workflow.steps).
+"""
 
 from cases.ledger import ledger_findings
 from cases.models import DocumentRequirement, Dossier
 from cases.rules.findings import Finding
-from cases.rules.plan_checks import AFTER_TRAINING, rules_findings
+from cases.rules.plan_checks import rules_findings
+from cases.workflow.steps import STEPS, Check
+
+
+def requirements_for(dossier: Dossier, step_names):
+    """The document requirements of the steps `step_names` for this dossier (AFEST or not)."""
+    names = [name for name in step_names if Check.DOCUMENTS in STEPS[name].checks]
+    requirements = DocumentRequirement.objects.filter(
+        dispositif=dossier.dispositif, transition__in=names
+    )
+    if not dossier.afest:
+        requirements = requirements.filter(only_with_afest=False)
+    return requirements
+
+
+def provided_kinds(dossier: Dossier) -> set[str]:
+    return {doc.kind for doc in dossier.documents.all() if doc.is_provided}
 
 
 def missing_documents(dossier: Dossier, transition: str) -> list[DocumentRequirement]:
     """The required documents of `transition` that the dossier has not received yet."""
-    requirements = DocumentRequirement.objects.filter(
-        dispositif=dossier.dispositif, transition=transition
-    )
-    if not dossier.afest:
-        requirements = requirements.filter(only_with_afest=False)
-    provided = {doc.kind for doc in dossier.documents.all() if doc.is_provided}
-    return [req for req in requirements if req.kind not in provided]
+    provided = provided_kinds(dossier)
+    return [req for req in requirements_for(dossier, [transition]) if req.kind not in provided]
 
 
 def document_findings(dossier: Dossier, transition: str) -> list[Finding]:
@@ -33,19 +47,18 @@ def transition_findings(dossier: Dossier, transition: str) -> list[Finding]:
     """Every finding that concerns running `transition` on `dossier` now.
 
     Documents, then the rules engine (plan rules of the rule set in force on the contract
-    start date, and the steps taken so far), then the funding ledger.
+    start date, and the steps taken so far), then the funding ledger, as the step declares.
     """
-    if transition == "cancel":  # stopping a dossier never depends on what it lacks
+    checks = STEPS[transition].checks
+    if not checks:  # e.g. stopping a dossier never depends on what it lacks
         return []
     findings = document_findings(dossier, transition) + rules_findings(dossier, transition)
-    if transition in AFTER_TRAINING:
+    if Check.LEDGER in checks:
         findings += ledger_findings(dossier)
     return findings
 
 
 def blocking_findings(dossier: Dossier, transition: str) -> list[Finding]:
-    if transition == "cancel":  # stopping a dossier is never blocked by what it lacks
-        return []
     return [f for f in transition_findings(dossier, transition) if f.blocking]
 
 
@@ -53,8 +66,6 @@ def dossier_findings(dossier: Dossier) -> list[Finding]:
     """Every finding about the dossier now, for each step it may take next (admin and API)."""
     findings: list[Finding] = []
     for step in dossier.get_available_state_transitions():
-        if step.name == "cancel":
-            continue
         for finding in transition_findings(dossier, step.name):
             if finding not in findings:
                 findings.append(finding)

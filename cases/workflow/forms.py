@@ -1,19 +1,25 @@
-"""The data each transition needs (deposit date, AKTO reference, decision, reason…).
+"""The data each step asks (deposit date, AKTO reference, decision, reason…).
 
-Each form is a ModelForm on the dossier: validating it applies its fields to the dossier the
-service has locked. The admin shows the same forms; the API feeds them the request body.
+One form per step, made from its declaration (cases.workflow.steps): a ModelForm on the dossier
+with the step's fields, all required, an optional comment (required where the step says so),
+no date in the future, and the step's date-order rules. Validating it applies its fields to the
+dossier the service has locked. The admin shows the same forms; the API feeds them the request
+body.
 """
+
+import datetime as dt
 
 from django import forms
 from django.utils import timezone
 
 from cases.models import Dossier
+from cases.workflow.steps import STEPS, Step
 
 
 class TransitionForm(forms.ModelForm):
-    """Base form: an optional comment, and the listed model fields made required."""
+    """Base form: an optional comment, and the step's model fields made required."""
 
-    comment_required = False
+    step: Step
     expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -29,18 +35,30 @@ class TransitionForm(forms.ModelForm):
         self.fields["expected_state"].initial = self.instance.state
         for name in self._meta.fields or []:
             self.fields[name].required = True
-        if self.comment_required:
+        if self.step.comment_required:
             self.fields["comment"].required = True
             self.fields["comment"].help_text = "Obligatoire pour cette étape."
 
     def clean_comment(self) -> str:
         return self.cleaned_data.get("comment", "").strip()
 
-    def not_in_future(self, name: str):
-        value = self.cleaned_data.get(name)
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("Cette date ne peut pas être dans le futur.")
-        return value
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in self._meta.fields or []:
+            value = cleaned.get(name)
+            if isinstance(value, dt.date) and value > today:
+                self.add_error(name, "Cette date ne peut pas être dans le futur.")
+        for rule in self.step.not_before:
+            value, earlier = cleaned.get(rule.field), getattr(self.instance, rule.earlier)
+            if value and earlier and value < earlier:
+                self.add_error(
+                    rule.field,
+                    forms.ValidationError(
+                        f"{rule.message} (%(date)s).", params={"date": f"{earlier:%d/%m/%Y}"}
+                    ),
+                )
+        return cleaned
 
     def event_data(self) -> dict:
         """What the event records of the data entered (JSON-ready)."""
@@ -51,81 +69,11 @@ class TransitionForm(forms.ModelForm):
         }
 
 
-class CommentForm(TransitionForm):
-    """For steps that need nothing but an optional comment."""
+def _step_form(step: Step) -> type[TransitionForm]:
+    meta = type("Meta", (TransitionForm.Meta,), {"fields": list(step.fields)})
+    name = "".join(part.capitalize() for part in step.name.split("_")) + "Form"
+    return type(name, (TransitionForm,), {"Meta": meta, "step": step, "__module__": __name__})
 
 
-class GiveOpinionForm(TransitionForm):
-    class Meta(TransitionForm.Meta):
-        fields = ["opinion_date"]
-
-    def clean_opinion_date(self):
-        return self.not_in_future("opinion_date")
-
-
-class RequestFundsForm(TransitionForm):
-    class Meta(TransitionForm.Meta):
-        fields = ["funds_requested_on"]
-
-    def clean_funds_requested_on(self):
-        return self.not_in_future("funds_requested_on")
-
-
-class ReserveFundsForm(TransitionForm):
-    class Meta(TransitionForm.Meta):
-        fields = ["reserved_amount", "funds_reference", "funds_reserved_on"]
-
-    def clean_funds_reserved_on(self):
-        value = self.not_in_future("funds_reserved_on")
-        requested = self.instance.funds_requested_on
-        if value and requested and value < requested:
-            raise forms.ValidationError(
-                "La réservation ne peut pas précéder la demande (%(date)s).",
-                params={"date": f"{requested:%d/%m/%Y}"},
-            )
-        return value
-
-
-class SubmitForm(TransitionForm):
-    class Meta(TransitionForm.Meta):
-        fields = ["deposit_date", "akto_reference"]
-
-    def clean_deposit_date(self):
-        return self.not_in_future("deposit_date")
-
-    def clean_akto_reference(self) -> str:
-        return self.cleaned_data["akto_reference"].strip()
-
-
-class DecisionForm(TransitionForm):
-    class Meta(TransitionForm.Meta):
-        fields = ["akto_decision_date"]
-
-    def clean_akto_decision_date(self):
-        value = self.not_in_future("akto_decision_date")
-        deposit = self.instance.deposit_date
-        if value and deposit and value < deposit:
-            raise forms.ValidationError(
-                "La décision ne peut pas précéder le dépôt (%(date)s).",
-                params={"date": f"{deposit:%d/%m/%Y}"},
-            )
-        return value
-
-
-class RefusalForm(DecisionForm):
-    comment_required = True
-
-
-class ReimbursementForm(TransitionForm):
-    class Meta(TransitionForm.Meta):
-        fields = ["reimbursement_requested_on"]
-
-    def clean_reimbursement_requested_on(self):
-        return self.not_in_future("reimbursement_requested_on")
-
-
-class CancelForm(TransitionForm):
-    comment_required = True
-
-    class Meta(TransitionForm.Meta):
-        fields = ["cancellation_reason"]
+# The form of each step, by step name.
+STEP_FORMS: dict[str, type[TransitionForm]] = {name: _step_form(s) for name, s in STEPS.items()}

@@ -1,36 +1,20 @@
-"""Read the transitions declared on Dossier: names, labels, forms, availability."""
+"""Read the steps for a dossier and a user: which may run now, with which form, or why not."""
 
 from dataclasses import dataclass
 
-from django.utils.module_loading import import_string
-from django_fsm import Transition
+from django_fsm import can_proceed, has_transition_perm
 
+from cases.exceptions import TransitionForbidden, TransitionNotAllowed
 from cases.models import Dossier
-from cases.workflow.forms import CommentForm, TransitionForm
+from cases.workflow.forms import STEP_FORMS, TransitionForm
+from cases.workflow.steps import STEP_NAMES, STEPS
 
-
-def all_transitions() -> dict[str, Transition]:
-    """Every transition of the dossier machine, by name (one entry per method)."""
-    found: dict[str, Transition] = {}
-    for item in Dossier._meta.get_field("state").get_all_transitions(Dossier):
-        found.setdefault(item.name, item)
-    return found
-
-
-TRANSITION_NAMES = tuple(sorted(all_transitions()))
-
-
-def label(name: str) -> str:
-    return all_transitions()[name].custom["label"]
+# Every step name, in alphabetical order (the tests' tables read it).
+TRANSITION_NAMES = tuple(sorted(STEP_NAMES))
 
 
 def form_class(name: str) -> type[TransitionForm]:
-    path = all_transitions()[name].custom.get("form")
-    return import_string(path) if path else CommentForm
-
-
-def needs_form(name: str) -> bool:
-    return bool(all_transitions()[name].custom.get("form"))
+    return STEP_FORMS[name]
 
 
 @dataclass(frozen=True)
@@ -41,8 +25,26 @@ class AvailableTransition:
 
 
 def available_transitions(dossier: Dossier, user) -> list[AvailableTransition]:
-    """The transitions `user` may run on `dossier` in its current state."""
+    """The steps `user` may run on `dossier` in its current state, in the order of its life."""
+    offered = {t.name for t in dossier.get_available_user_state_transitions(user)}
     return [
-        AvailableTransition(name=t.name, label=t.custom["label"], needs_form=needs_form(t.name))
-        for t in dossier.get_available_user_state_transitions(user)
+        AvailableTransition(name=s.name, label=s.label, needs_form=s.needs_form)
+        for s in STEPS.values()
+        if s.name in offered
     ]
+
+
+def check_may_run(dossier: Dossier, name: str, user) -> None:
+    """Raise, in French, unless `user` may run the declared step `name` on `dossier` now.
+
+    The path (the step leaves from this state for this dispositif) first, then the roles
+    the step declares. Scope, data and findings are the service's to check.
+    """
+    method, label = getattr(dossier, name), STEPS[name].label
+    if not can_proceed(method):
+        raise TransitionNotAllowed(
+            f"« {label} » n'est pas possible pour un dossier {dossier.dispositif} "
+            f"à l'état « {dossier.get_state_display()} »."
+        )
+    if not has_transition_perm(method, user):
+        raise TransitionForbidden(f"Votre rôle ne permet pas l'étape « {label} » sur ce dossier.")

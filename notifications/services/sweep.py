@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from cases.choices import DeadlineKind, DeadlineStatus, DossierState, Role
+from cases.choices import DeadlineKind, DeadlineStatus, DossierEventKind, DossierState, Role
 from cases.models import Deadline, Dossier, DossierEvent, User, Worker
 from notifications.choices import NotificationLevel
 from notifications.models import Notification, ReminderOffset
@@ -335,7 +335,7 @@ def _deem_decisions(silent: list[DeadlineRow], now: dt.datetime, managers) -> tu
         events.append(
             DossierEvent(
                 dossier_id=dossier.pk,
-                kind="deemed_decision",
+                kind=DossierEventKind.DEEMED_DECISION,
                 comment=text,
                 data={"silence": deadline.silence},
             )

@@ -1,7 +1,7 @@
 """The dossier state machine: every dispositif, every state, every transition (DOMAIN.md §3).
 
 The expected paths are written out here again, from DOMAIN.md §3, independently of
-`cases.workflow.paths`, so that a mistake in the code's table cannot hide in its own test.
+`cases.workflow.steps`, so that a mistake in the code's table cannot hide in its own test.
 """
 
 import datetime as dt

@@ -1,5 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
+
+from cases.reference import ReferenceDataError
 
 # Each loader is idempotent and returns a one-line French summary.
 LOADERS = [
@@ -15,5 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for path in LOADERS:
-            summary = import_string(path)()
+            try:
+                summary = import_string(path)()
+            except ReferenceDataError as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(f"{summary}")

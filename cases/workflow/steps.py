@@ -11,7 +11,7 @@ Every part of the product reads this table: the model's django-fsm transitions
 forms (`cases.workflow.forms`), the admin's buttons and step pages, the API's transition
 endpoint and its schema, the findings (`cases.workflow.checks`, `cases.rules.plan_checks`), the
 document checklist, the AKTO package, the document requirements (reference data, refused at
-load when they name an undeclared step) and the deadlines (`notifications.services.deadlines`).
+load when they name an undeclared step) and the deadlines (`cases.deadlines`).
 
 Pure data: this module imports nothing but the choices, so that any layer may read it.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from cases.choices import FINAL_STATES, Dispositif, DossierState, Role
+from cases.choices import FINAL_STATES, DeadlineKind, Dispositif, DossierState, Role
 
 D, S = Dispositif, DossierState
 
@@ -114,8 +114,7 @@ class Step:
     on: str = ""
     not_before: tuple[NotBefore, ...] = ()
     checks: frozenset[Check] = frozenset({Check.DOCUMENTS})
-    # The notifications.choices.DeadlineKind the step meets (a value: cases reads no
-    # notifications module); the deadline is met once the `on` date is recorded.
+    # The kind of deadline the step meets by recording its `on` date.
     meets: str = ""
     # The dispositifs whose filing with AKTO this step is (what the AKTO package prepares).
     files_with_akto: frozenset[str] = frozenset()
@@ -182,7 +181,7 @@ _DECLARED = (
         fields=("opinion_date",),
         on="opinion_date",
         checks=frozenset({Check.DOCUMENTS, Check.DEPOSIT_DELAY}),
-        meets="fpett_opinion",
+        meets=DeadlineKind.FPETT_OPINION,
     ),
     Step(
         name="request_funds",
@@ -209,7 +208,7 @@ _DECLARED = (
             ),
         ),
         checks=frozenset({Check.DOCUMENTS, Check.DEPOSIT_DELAY}),
-        meets="fund_reservation",
+        meets=DeadlineKind.FUND_RESERVATION,
     ),
     Step(
         name="submit",
@@ -221,7 +220,7 @@ _DECLARED = (
         fields=("deposit_date", "akto_reference"),
         on="deposit_date",
         checks=FILING_CHECKS | {Check.OPINION},
-        meets="akto_deposit",
+        meets=DeadlineKind.AKTO_DEPOSIT,
         files_with_akto=DECIDED_BY_AKTO,
     ),
     Step(
@@ -232,7 +231,7 @@ _DECLARED = (
         fields=("akto_decision_date",),
         on="akto_decision_date",
         not_before=(DECISION,),
-        meets="akto_decision",
+        meets=DeadlineKind.AKTO_DECISION,
     ),
     Step(
         name="refuse",
@@ -243,7 +242,7 @@ _DECLARED = (
         comment_required=True,
         on="akto_decision_date",
         not_before=(DECISION,),
-        meets="akto_decision",
+        meets=DeadlineKind.AKTO_DECISION,
     ),
     Step(
         name="amend",
@@ -274,7 +273,7 @@ _DECLARED = (
         fields=("reimbursement_requested_on",),
         on="reimbursement_requested_on",
         checks=AFTER_TRAINING_CHECKS,
-        meets="reimbursement_request",
+        meets=DeadlineKind.REIMBURSEMENT_REQUEST,
     ),
     Step(
         name="close",

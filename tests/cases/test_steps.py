@@ -18,7 +18,8 @@ from django.urls import reverse
 from django_fsm import can_proceed
 from rest_framework.test import APIClient
 
-from cases.choices import Dispositif, DossierEventKind, DossierState, Role
+from cases.choices import DeadlineKind, Dispositif, DossierEventKind, DossierState, Role
+from cases.deadlines import is_met
 from cases.models import DocumentRequirement, Dossier
 from cases.permissions import may_run_transition
 from cases.reference import (
@@ -37,8 +38,6 @@ from cases.workflow.steps import (
     steps_from,
     steps_meeting,
 )
-from notifications.choices import DeadlineKind
-from notifications.services.deadlines import is_met
 from tests.factories import AgencyFactory, DossierFactory, UserFactory
 
 S = DossierState

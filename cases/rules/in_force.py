@@ -1,10 +1,10 @@
 """Reads for the rules engine: the rule set and rate in force, the certification listing."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from accords.models import CertificationListEntry, FundingProgramme, FundingRate, RuleSet
 from accords.params import RuleParameters
-from cases.rules.deadlines import Deadline
 from cases.rules.engine import Listing, is_eligible
 from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, Rate
@@ -66,9 +66,13 @@ def rules_answer(
     rule_set: RuleSet | None,
     findings: list[Finding],
     funding: FundingEstimate,
-    deadlines: list[Deadline],
+    deadlines: Sequence,
 ) -> dict:
-    """The shape the simulator answers with, also used for a dossier's rules report."""
+    """The shape the simulator answers with, also used for a dossier's rules report.
+
+    `deadlines` are `cases.rules.deadlines.Deadline` (not imported: that module reads the
+    obligations, which read the rule set in force from here).
+    """
     return {
         "eligible": is_eligible(findings),
         "rule_set": rule_set_summary(rule_set) if rule_set else None,

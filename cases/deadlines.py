@@ -11,9 +11,8 @@ from django.utils import timezone
 from cases.choices import DeadlineKind, DeadlineStatus, DossierState
 from cases.models import Deadline, Dossier, Mission
 from cases.rules import dates
-from cases.rules.deadlines import deposit_due
 from cases.rules.in_force import rule_set_in_force
-from cases.rules.plan_checks import dossier_deadlines, dossier_plan
+from cases.rules.plan_checks import dossier_deadlines
 from cases.signals import deadline_opened
 
 
@@ -29,17 +28,12 @@ class ExpectedDeadline:
 
 
 def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
-    """The deadlines the rule set in force on the contract start gives this dossier."""
+    """The deadlines the rule set in force on the contract start gives this dossier: the
+    plan's (`cases.rules.deadlines.plan_deadlines`), the AKTO decision once deposited."""
 
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     if rule_set is None:
         return []
-    params = rule_set.params
-    found = list(dossier_deadlines(dossier, params))
-    if (opinion := opinion_deadline(dossier, params)) is not None:
-        found.append(opinion)
-    if (reimbursement := reimbursement_deadline(dossier, params)) is not None:
-        found.append(reimbursement)
     return [
         ExpectedDeadline(
             kind=item.kind,
@@ -50,43 +44,8 @@ def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
             silence=item.silence or "",
             rule_set_id=rule_set.pk,
         )
-        for item in found
-        if item.kind != DeadlineKind.AKTO_DECISION or dossier.deposit_date
+        for item in dossier_deadlines(dossier, rule_set.params, decision_before_deposit=False)
     ]
-
-
-def opinion_deadline(dossier: Dossier, params):
-    """CAR: the favourable FPE.TT opinion is due before the request to AKTO (003, fiche CAR)."""
-
-    if not (params.opinion and params.opinion.required):
-        return None
-    plan = dossier_plan(dossier)
-    departement = dossier.agency.departement
-    due = deposit_due(plan, params.deposit, departement) if params.deposit else plan.contract_start
-    return ExpectedDeadline(
-        kind=DeadlineKind.FPETT_OPINION,
-        due=due,
-        safe_date=dates.safe_business_day(due, departement),
-        label="Avis favorable du FPE.TT",
-        source=params.opinion.source,
-    )
-
-
-def reimbursement_deadline(dossier: Dossier, params):
-    """The reimbursement request, when the rule set gives its delay (003 names no figure)."""
-
-    rule = params.reimbursement
-    if rule is None or not dossier.training_end:
-        return None
-    due = dates.add_calendar_days(dossier.training_end, rule.days_after_training)
-    departement = dossier.agency.departement
-    return ExpectedDeadline(
-        kind=DeadlineKind.REIMBURSEMENT_REQUEST,
-        due=due,
-        safe_date=dates.safe_business_day(due, departement),
-        label="Demande de remboursement à l'AKTO",
-        source=rule.source,
-    )
 
 
 def mission_hours(dossier: Dossier, start: dt.date, end: dt.date) -> Decimal:

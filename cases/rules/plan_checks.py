@@ -105,12 +105,16 @@ def dossier_funding(dossier: Dossier) -> FundingEstimate:
     return estimate(dossier.planned_training_hours, rate)
 
 
-def dossier_deadlines(dossier: Dossier, params: RuleParameters) -> list[rule_deadlines.Deadline]:
+def dossier_deadlines(
+    dossier: Dossier, params: RuleParameters, *, decision_before_deposit: bool = True
+) -> list[rule_deadlines.Deadline]:
+    """The plan's deadlines, with the dossier's agency (public holidays) and deposit date."""
     return rule_deadlines.plan_deadlines(
         dossier_plan(dossier),
         params,
         departement=dossier.agency.departement,
         deposit_date=dossier.deposit_date,
+        decision_before_deposit=decision_before_deposit,
     )
 
 

@@ -16,6 +16,8 @@ import pytest
 from accords.params import parse_parameters
 from cases.rules import obligations as o
 from cases.rules.obligations import MissionSpan
+from cases.rules.plan_checks import rules_findings
+from tests.factories import DossierFactory, MissionFactory
 from tests.rules.conftest import plan, worker
 
 DAY = dt.timedelta(days=1)
@@ -182,3 +184,74 @@ class TestAfterTraining:
 def test_no_mission_obligation_elsewhere(rules, dispositif):
     """DOMAIN.md §3: only CIPI, CDPI and CAR carry a mission obligation."""
     assert o.plan_obligations(plan(dispositif), rules(dispositif), [], today=CIPI_START) == []
+
+
+class TestDossier:
+    """The dossier-level reader and the plan checks that read it."""
+
+    AFTER = dt.date(2026, 10, 1)  # the CDPI window (1 Jul → 30 Sep 2026) has closed
+
+    @pytest.fixture
+    def cdpi(self, rules):
+        return DossierFactory(
+            cdpi=True,
+            state="mission_follow_up",
+            worker__other_agencies_branch_hours=D("200"),
+            training_end=TRAINING_END,
+            planned_training_hours=D("300"),
+        )
+
+    def mission(self, dossier, start, end, hours):
+        return MissionFactory(
+            worker=dossier.worker, dossier=dossier, start=start, end=end, hours=D(hours)
+        )
+
+    def codes(self, dossier, transition="request_reimbursement", today=AFTER):
+        return {f.code: f for f in rules_findings(dossier, transition, today=today)}
+
+    def test_reader_reads_the_recorded_missions(self, cdpi):
+        """003 — fiche CDPI: 100 h inside the window out of 100 h needed."""
+        self.mission(cdpi, dt.date(2026, 7, 6), dt.date(2026, 8, 28), "100")
+        [found] = o.dossier_obligations(cdpi, today=self.AFTER)
+        assert (found.hours_done, found.hours_needed, found.verdict) == (D("100"), D("100"), o.MET)
+
+    def test_reader_reads_prefetched_missions_without_a_query(
+        self, cdpi, rules, django_assert_num_queries
+    ):
+        missions = [self.mission(cdpi, dt.date(2026, 7, 6), dt.date(2026, 8, 28), "40")]
+        params = rules("CDPI")
+        with django_assert_num_queries(0):
+            [found] = o.dossier_obligations(cdpi, params, today=self.AFTER, missions=missions)
+        assert found.verdict == o.UNMET
+
+    def test_plan_check_counts_only_the_part_inside_the_window(self, cdpi):
+        """003 — fiche CDPI; product pro-rata rule: a mission of 120 h from 21 Sep to 10 Oct
+        counts 60 h (10 of its 20 days inside): below the 100 h needed."""
+        self.mission(cdpi, dt.date(2026, 9, 21), dt.date(2026, 10, 10), "120")
+        finding = self.codes(cdpi)["post_training_missions_insufficient"]
+        assert finding.severity == "warning"
+        assert finding.message == (
+            "Missions après la formation : 60 h au 30/09/2026, il en fallait au moins 100 h "
+            "(missions d'au moins 1/3 des heures de formation dans les 3 mois suivant la fin "
+            "de la formation)."
+        )
+        self.mission(cdpi, dt.date(2026, 7, 6), dt.date(2026, 7, 10), "40")
+        assert "post_training_missions_insufficient" not in self.codes(cdpi)
+
+    def test_plan_check_waits_for_the_window_to_close(self, cdpi):
+        """003 — fiche CDPI: the window's last day (30 Sep) still belongs to it."""
+        assert "post_training_missions_insufficient" not in self.codes(cdpi, today=WINDOW_END)
+        assert "post_training_missions_insufficient" in self.codes(cdpi, today=self.AFTER)
+
+    @pytest.mark.parametrize(("hours", "warned"), [("69.99", True), ("70", False)])
+    def test_cipi_closed_below_the_minimum_warns(self, rules, hours, warned):
+        """003 — fiche CIPI « minimum 70h »: after the contract end, 69.99 h is worth a warning
+        before closing; 70 h is not."""
+        dossier = DossierFactory(cipi=True, state="reimbursement_requested")
+        self.mission(dossier, dossier.contract_start, dossier.contract_start, hours)
+        after = dossier.contract_end + DAY
+        found = self.codes(dossier, "close", today=after)
+        assert ("mission_hours_below_minimum" in found) is warned
+        if warned:
+            assert found["mission_hours_below_minimum"].severity == "warning"
+            assert "69,99 h" in found["mission_hours_below_minimum"].message

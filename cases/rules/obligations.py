@@ -24,6 +24,7 @@ window runs (its last day included), then `unmet`. The report's SQL mirrors this
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -34,7 +35,7 @@ from accords.params import RuleParameters
 from cases.models import Dossier, Mission
 from cases.rules import dates
 from cases.rules.engine import french_number
-from cases.rules.in_force import rule_set_in_force
+from cases.rules.in_force import rule_set_in_force, rule_sets_in_force
 from cases.rules.plan import Plan
 
 CENT = Decimal("0.01")
@@ -244,3 +245,29 @@ def dossier_obligations(
     spans = mission_spans(missions)
     today = today or timezone.localdate()
     return [progress(rule, spans, today) for rule in rules]
+
+
+def obligations_by_dossier(
+    dossiers: Sequence[Dossier], *, today: dt.date | None = None
+) -> dict[int, list[ObligationProgress]]:
+    """`dossier_obligations` for a page of dossiers, in two queries: rule sets and missions."""
+    today = today or timezone.localdate()
+    rule_sets = rule_sets_in_force({(d.dispositif, d.contract_start) for d in dossiers})
+    params = {rule_set.pk: rule_set.params for rule_set in rule_sets.values()}
+    rules = {}
+    for dossier in dossiers:
+        rule_set = rule_sets.get((dossier.dispositif, dossier.contract_start))
+        rules[dossier.pk] = (
+            dossier_obligation_rules(dossier, params[rule_set.pk]) if rule_set else []
+        )
+    missions = defaultdict(list)
+    with_rules = [pk for pk, found in rules.items() if found]
+    if with_rules:
+        for mission in Mission.objects.filter(dossier_id__in=with_rules).only(
+            "dossier_id", "start", "end", "hours"
+        ):
+            missions[mission.dossier_id].append(mission)
+    return {
+        pk: [progress(rule, mission_spans(missions[pk]), today) for rule in found]
+        for pk, found in rules.items()
+    }

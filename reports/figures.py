@@ -14,17 +14,14 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
-from accords.models import Certification, CertificationListEntry, FundingRate, RuleSet
+from accords.models import Certification, CertificationListEntry, FundingRate
 from accords.models.rules import FundingProgramme
 from cases.choices import (
     CertificationLevel,
@@ -33,8 +30,14 @@ from cases.choices import (
     DossierState,
     FundingLineKind,
 )
-from cases.models import Dossier, Mission
+from cases.models import Dossier
+from cases.rules.obligations import rule_texts
 from reports.dates import DaysBetween, YearMonth, aged, more_than
+from reports.obligations import (
+    OBLIGATION_DISPOSITIFS,
+    obligation_rows,
+    obligation_rule_sets,
+)
 from reports.periods import Period
 from reports.scope import Scope
 from reports.tables import HOURS, MONEY, RATE, TEXT, col, ratio, table
@@ -44,7 +47,6 @@ FINAL = [S.CLOSED, S.CANCELLED]
 # Training is over once the dossier reaches the follow-up window, the reimbursement or closure.
 TRAINING_DONE = [S.MISSION_FOLLOW_UP, S.REIMBURSEMENT_REQUESTED, S.CLOSED]
 PRO_A = [Dispositif.PRO_A_INTERIM, Dispositif.PRO_A_PERMANENT]
-OBLIGATION_DISPOSITIFS = [Dispositif.CIPI, Dispositif.CDPI, Dispositif.CAR]
 RATE_UNKNOWN = "taux à renseigner"
 DEC = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
@@ -387,68 +389,35 @@ def deposit_delays(qs: QuerySet, dispositif=None) -> dict:
 # Mission obligations
 
 
-def _obligation_rules() -> list[tuple[RuleSet, object]]:
-    rule_sets = RuleSet.objects.filter(dispositif__in=OBLIGATION_DISPOSITIFS).order_by("valid_from")
-    return [(rs, rs.params) for rs in rule_sets]
+def _obligation_texts(rule_sets) -> dict[str, str]:
+    """Each dispositif's obligation in words, with the numbers of its rule sets."""
+    texts: dict[str, list[str]] = {}
+    for rule_set, params in reversed(rule_sets):  # the earliest first
+        for text in rule_texts(params):
+            if text not in texts.setdefault(rule_set.dispositif, []):
+                texts[rule_set.dispositif].append(text)
+    return {d: " ; puis ".join(found) for d, found in texts.items()}
 
 
-def _required_hours():
-    """Hours the obligation asks for, from the rule set in force on the contract start."""
-    whens = []
-    for rule_set, params in _obligation_rules():
-        in_force = Q(dispositif=rule_set.dispositif, contract_start__gte=rule_set.valid_from)
-        if rule_set.valid_to:
-            in_force &= Q(contract_start__lte=rule_set.valid_to)
-        if params.mission_after_training:
-            rule = params.mission_after_training
-            needed = F("planned_training_hours") * Value(rule.numerator) / Value(rule.denominator)
-            whens.append(When(in_force, then=ExpressionWrapper(needed, output_field=DEC)))
-        elif params.mission_in_contract and params.mission_in_contract.min is not None:
-            whens.append(When(in_force, then=Value(params.mission_in_contract.min)))
-    return Case(*whens, default=Value(None), output_field=DEC) if whens else Value(None)
-
-
-def _mission_hours(**bounds):
-    missions = Mission.objects.filter(dossier=OuterRef("pk"), **bounds)
-    total = missions.order_by().values("dossier").annotate(total=Sum("hours")).values("total")
-    return Coalesce(Subquery(total, output_field=DEC), Value(Decimal("0")), output_field=DEC)
+SHEETS = {
+    Dispositif.CIPI: "003 fiche CIPI",
+    Dispositif.CDPI: "003 fiche CDPI",
+    Dispositif.CAR: "003 fiche CAR",
+}
 
 
 def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dict:
-    annotated = (
-        qs.filter(dispositif__in=OBLIGATION_DISPOSITIFS)
-        .exclude(state=S.CANCELLED)
-        .annotate(
-            obligation_deadline=FilteredRelation(
-                "deadlines", condition=Q(deadlines__kind=DeadlineKind.MISSION_OBLIGATION)
-            )
-        )
-        .filter(obligation_deadline__due__lt=as_of)
-        .annotate(
-            window_end=F("obligation_deadline__due"),
-            required=_required_hours(),
-            in_contract=_mission_hours(
-                start__gte=OuterRef("contract_start"), start__lte=OuterRef("contract_end")
-            ),
-            after_training=_mission_hours(
-                start__gt=OuterRef("training_end"), start__lte=OuterRef("window_end")
-            ),
-        )
-    )
-    met = (Q(dispositif=Dispositif.CIPI) & Q(in_contract__gte=F("required"))) | (
-        ~Q(dispositif=Dispositif.CIPI) & Q(after_training__gte=F("required"))
-    )
+    """Dossiers whose obligation windows have closed, and those that met them: the SQL of
+    `reports.obligations`, which mirrors `cases.rules.obligations` (pro rata included)."""
     aggregates = {}
+    rule_sets = obligation_rule_sets()
+    rows_qs = obligation_rows(qs.exclude(state=S.CANCELLED), as_of=as_of, rule_sets=rule_sets)
     for d in OBLIGATION_DISPOSITIFS:
-        mine = Q(dispositif=d, required__isnull=False)
+        mine = Q(dispositif=d, assessed=True)
         aggregates[f"{d}__assessed"] = Count("pk", filter=mine)
-        aggregates[f"{d}__met"] = Count("pk", filter=mine & met)
-    found = _split(annotated.aggregate(**aggregates))
-    rules = {
-        Dispositif.CIPI: "≥ 70 h de missions pendant le contrat (003 fiche CIPI)",
-        Dispositif.CDPI: "missions ≥ 1/3 des heures de formation dans les 3 mois (003 fiche CDPI)",
-        Dispositif.CAR: "missions ≥ 1/3 des heures de formation dans les 3 mois (003 fiche CAR)",
-    }
+        aggregates[f"{d}__met"] = Count("pk", filter=mine & Q(met=True))
+    found = _split(rows_qs.aggregate(**aggregates))
+    texts = _obligation_texts(rule_sets)
     rows = []
     for d in OBLIGATION_DISPOSITIFS:
         if dispositif and d != dispositif:
@@ -457,7 +426,7 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
         rows.append(
             {
                 "dispositif": dispositif_label(d),
-                "rule": rules[d],
+                "rule": f"{texts[d]} ({SHEETS[d]})" if d in texts else "",
                 "assessed": assessed,
                 "met": met_count,
                 "not_met": assessed - met_count,
@@ -487,9 +456,10 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
             "not_met": assessed - met_total,
             "rate": ratio(met_total, assessed),
         },
-        definition=f"Dossiers non annulés dont la fenêtre d'obligation est close au "
-        f"{as_of:%d/%m/%Y} (échéance « obligation de missions »). Seuils du jeu de règles en "
-        "vigueur au début du contrat.",
+        definition=f"Dossiers non annulés dont la période d'obligation est close au "
+        f"{as_of:%d/%m/%Y}. Seuils du jeu de règles en vigueur au début du contrat. Seules "
+        "les heures travaillées dans la période comptent : une mission à cheval sur une limite "
+        "compte au prorata de ses jours calendaires dans la période.",
     )
 
 

@@ -108,6 +108,27 @@ class ObligationProgress:
         return data
 
 
+def _in_contract_text(rule) -> str:
+    return f"au moins {french_number(rule.min)} h de missions pendant le contrat"
+
+
+def _after_training_text(rule) -> str:
+    return (
+        f"missions d'au moins {rule.numerator}/{rule.denominator} des heures de formation "
+        f"dans les {rule.window_months} mois suivant la fin de la formation"
+    )
+
+
+def rule_texts(params: RuleParameters) -> list[str]:
+    """The obligations of a rule set in words, with its numbers (a report's « Obligation »)."""
+    texts = []
+    if params.mission_in_contract and params.mission_in_contract.min is not None:
+        texts.append(_in_contract_text(params.mission_in_contract))
+    if params.mission_after_training:
+        texts.append(_after_training_text(params.mission_after_training))
+    return texts
+
+
 def obligations_for(
     params: RuleParameters,
     *,
@@ -126,7 +147,7 @@ def obligations_for(
                 window_start=contract_start,
                 window_end=contract_end,
                 hours_needed=rule.min,
-                rule=f"au moins {french_number(rule.min)} h de missions pendant le contrat",
+                rule=_in_contract_text(rule),
                 source=rule.source,
             )
         )
@@ -139,8 +160,7 @@ def obligations_for(
                 window_start=training_end + dates.ONE_DAY,
                 window_end=dates.add_months(training_end, after.window_months),
                 hours_needed=share.quantize(CENT, rounding=ROUND_CEILING),
-                rule=f"missions d'au moins {after.numerator}/{after.denominator} des heures de "
-                f"formation dans les {after.window_months} mois suivant la fin de la formation",
+                rule=_after_training_text(after),
                 source=after.source,
             )
         )

@@ -53,7 +53,8 @@ DEFINITIONS = [
     ),
     (
         "Dépôts AKTO",
-        "003 fiches ; D.6325-1, D.6224-1, D.6332-89 ; échéances calculées par le moteur de règles.",
+        "003 fiches ; D.6325-1, D.6224-1, D.6332-89 ; échéances calculées par le moteur de "
+        "règles ; dans le délai : respectée ; en retard : respectée en retard ou dépassée.",
     ),
 ]
 

@@ -26,6 +26,7 @@ from accords.models.rules import FundingProgramme
 from cases.choices import (
     CertificationLevel,
     DeadlineKind,
+    DeadlineStatus,
     Dispositif,
     DossierState,
     FundingLineKind,
@@ -47,6 +48,7 @@ FINAL = [S.CLOSED, S.CANCELLED]
 # Training is over once the dossier reaches the follow-up window, the reimbursement or closure.
 TRAINING_DONE = [S.MISSION_FOLLOW_UP, S.REIMBURSEMENT_REQUESTED, S.CLOSED]
 PRO_A = [Dispositif.PRO_A_INTERIM, Dispositif.PRO_A_PERMANENT]
+DEPOSIT_ASSESSED = [DeadlineStatus.MET, DeadlineStatus.MET_LATE, DeadlineStatus.BREACHED]
 RATE_UNKNOWN = "taux à renseigner"
 DEC = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
@@ -301,42 +303,44 @@ def _split(flat: dict) -> dict:
 # AKTO deposits
 
 
-def _with_deposit_deadline(qs: QuerySet) -> QuerySet:
-    return qs.annotate(
-        deposit_deadline=FilteredRelation(
-            "deadlines", condition=Q(deadlines__kind=DeadlineKind.AKTO_DEPOSIT)
-        )
-    ).filter(deposit_deadline__isnull=False, deposit_date__isnull=False)
-
-
 def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
+    """On time: the deposit deadline is met; late: met late, or breached (not deposited by its
+    date). The deadline's status says it (`cases.deadlines`: the deposit date against the due
+    date); open deadlines (not yet due) and waived ones are not counted."""
+    status = "deposit_deadline__status"
     found = {
         row["dispositif"]: row
-        for row in _with_deposit_deadline(qs)
+        for row in qs.annotate(
+            deposit_deadline=FilteredRelation(
+                "deadlines", condition=Q(deadlines__kind=DeadlineKind.AKTO_DEPOSIT)
+            )
+        )
+        .filter(**{f"{status}__in": DEPOSIT_ASSESSED})
         .values("dispositif")
         .annotate(
-            deposited=Count("pk"),
-            on_time=Count("pk", filter=Q(deposit_date__lte=F("deposit_deadline__due"))),
+            assessed=Count("pk"),
+            on_time=Count("pk", filter=Q(**{status: DeadlineStatus.MET})),
+            deposited_late=Count("pk", filter=Q(**{status: DeadlineStatus.MET_LATE})),
+            not_deposited=Count("pk", filter=Q(**{status: DeadlineStatus.BREACHED})),
         )
         .order_by()
     }
+    keys = ["assessed", "on_time", "late", "deposited_late", "not_deposited"]
     rows = []
     for d in _dispositifs(dispositif):
         row = found.get(d)
         if row is None:
             continue
-        deposited, on_time = row["deposited"], row["on_time"]
+        late = row["deposited_late"] + row["not_deposited"]
         rows.append(
             {
                 "dispositif": dispositif_label(d),
-                "deposited": deposited,
-                "on_time": on_time,
-                "late": deposited - on_time,
-                "rate": ratio(on_time, deposited),
+                **{k: row[k] for k in keys if k != "late"},
+                "late": late,
+                "rate": ratio(row["on_time"], row["assessed"]),
             }
         )
-    deposited = sum(r["deposited"] for r in rows)
-    on_time = sum(r["on_time"] for r in rows)
+    totals = {k: sum(r[k] for r in rows) for k in keys}
     return table(
         "depots_akto",
         "Dépôts à l'AKTO dans les délais",
@@ -344,21 +348,23 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
         "ouvrables ; CAR ≤ début de la formation) ; 003 fiches ; D.6325-1, D.6224-1, D.6332-89",
         [
             col("dispositif", "Dispositif", TEXT),
-            col("deposited", "Dossiers déposés"),
+            col("assessed", "Échéances de dépôt échues"),
             col("on_time", "Déposés dans le délai"),
-            col("late", "Déposés en retard"),
-            col("rate", "Taux de dépôt dans le délai (%)", RATE, base="deposited"),
+            col("late", "En retard"),
+            col("deposited_late", "dont déposés en retard"),
+            col("not_deposited", "dont non déposés à la date limite"),
+            col("rate", "Taux de dépôt dans le délai (%)", RATE, base="assessed"),
         ],
         rows,
         {
             "dispositif": "Total",
-            "deposited": deposited,
-            "on_time": on_time,
-            "late": deposited - on_time,
-            "rate": ratio(on_time, deposited),
+            **totals,
+            "rate": ratio(totals["on_time"], totals["assessed"]),
         },
-        definition="Dossiers de la cohorte déposés, ayant une échéance de dépôt calculée par "
-        "le moteur de règles ; dans le délai : date de dépôt ≤ date limite.",
+        definition="Échéances de dépôt à l'AKTO des dossiers de la cohorte, calculées par le "
+        "moteur de règles, selon leur statut : dans le délai = respectée (date de dépôt ≤ date "
+        "limite) ; en retard = respectée en retard (déposé après la date limite) ou dépassée "
+        "(pas de dépôt à la date limite). Les échéances à venir ou levées ne comptent pas.",
     )
 
 

@@ -122,5 +122,6 @@ class DeadlineKind(models.TextChoices):
 class DeadlineStatus(models.TextChoices):
     OPEN = "open", "À faire"
     MET = "met", "Respectée"
+    MET_LATE = "met_late", "Respectée en retard"
     BREACHED = "breached", "Dépassée"
     WAIVED = "waived", "Levée"

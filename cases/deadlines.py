@@ -2,18 +2,15 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from cases.choices import DeadlineKind, DeadlineStatus, DossierState
-from cases.models import Deadline, Dossier, Mission
-from cases.rules import dates
-from cases.rules.deadlines import deposit_due
+from cases.models import Deadline, Dossier
 from cases.rules.in_force import rule_set_in_force
-from cases.rules.plan_checks import dossier_deadlines, dossier_plan
+from cases.rules.obligations import MET, dossier_obligations
+from cases.rules.plan_checks import dossier_deadlines
 from cases.signals import deadline_opened
 from cases.workflow.steps import steps_meeting
 
@@ -30,17 +27,12 @@ class ExpectedDeadline:
 
 
 def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
-    """The deadlines the rule set in force on the contract start gives this dossier."""
+    """The deadlines the rule set in force on the contract start gives this dossier: the
+    plan's (`cases.rules.deadlines.plan_deadlines`), the AKTO decision once deposited."""
 
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     if rule_set is None:
         return []
-    params = rule_set.params
-    found = list(dossier_deadlines(dossier, params))
-    if (opinion := opinion_deadline(dossier, params)) is not None:
-        found.append(opinion)
-    if (reimbursement := reimbursement_deadline(dossier, params)) is not None:
-        found.append(reimbursement)
     return [
         ExpectedDeadline(
             kind=item.kind,
@@ -51,66 +43,47 @@ def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
             silence=item.silence or "",
             rule_set_id=rule_set.pk,
         )
-        for item in found
-        if item.kind != DeadlineKind.AKTO_DECISION or dossier.deposit_date
+        for item in dossier_deadlines(dossier, rule_set.params, decision_before_deposit=False)
     ]
 
 
-def opinion_deadline(dossier: Dossier, params):
-    """CAR: the favourable FPE.TT opinion is due before the request to AKTO (003, fiche CAR)."""
-
-    if not (params.opinion and params.opinion.required):
-        return None
-    plan = dossier_plan(dossier)
-    departement = dossier.agency.departement
-    due = deposit_due(plan, params.deposit, departement) if params.deposit else plan.contract_start
-    return ExpectedDeadline(
-        kind=DeadlineKind.FPETT_OPINION,
-        due=due,
-        safe_date=dates.safe_business_day(due, departement),
-        label="Avis favorable du FPE.TT",
-        source=params.opinion.source,
-    )
+def mission_obligation_met(dossier: Dossier, params, *, today: dt.date | None = None) -> bool:
+    """Every mission obligation of the dossier met (cases.rules.obligations)."""
+    found = dossier_obligations(dossier, params, today=today)
+    return bool(found) and all(o.verdict == MET for o in found)
 
 
-def reimbursement_deadline(dossier: Dossier, params):
-    """The reimbursement request, when the rule set gives its delay (003 names no figure)."""
-
-    rule = params.reimbursement
-    if rule is None or not dossier.training_end:
-        return None
-    due = dates.add_calendar_days(dossier.training_end, rule.days_after_training)
-    departement = dossier.agency.departement
-    return ExpectedDeadline(
-        kind=DeadlineKind.REIMBURSEMENT_REQUEST,
-        due=due,
-        safe_date=dates.safe_business_day(due, departement),
-        label="Demande de remboursement à l'AKTO",
-        source=rule.source,
-    )
+# The dossier field that dates the fact meeting each kind of deadline. The mission obligation
+# has none: only hours worked inside its window count, so once met it was met in time.
+FACT_FIELDS = {
+    DeadlineKind.AKTO_DEPOSIT: "deposit_date",
+    DeadlineKind.AKTO_DECISION: "akto_decision_date",
+    DeadlineKind.FUND_RESERVATION: "funds_reserved_on",
+    DeadlineKind.FPETT_OPINION: "opinion_date",
+    DeadlineKind.REIMBURSEMENT_REQUEST: "reimbursement_requested_on",
+}
 
 
-def mission_hours(dossier: Dossier, start: dt.date, end: dt.date) -> Decimal:
-    """Hours of the dossier's missions that start within [start, end]."""
-    total = Mission.objects.filter(
-        dossier_id=dossier.pk, start__gte=start, start__lte=end
-    ).aggregate(total=Sum("hours"))["total"]
-    return total or Decimal("0")
+def fact_date(dossier: Dossier, kind: str) -> dt.date | None:
+    """The date of the fact that meets a deadline of `kind`, when the dossier records one."""
+    field = FACT_FIELDS.get(kind)
+    return getattr(dossier, field) if field else None
 
 
-def mission_obligation_met(dossier: Dossier, params) -> bool:
-    """CIPI: missions inside the contract; CDPI, CAR: a share of the training hours after it."""
+def met_status(dossier: Dossier, deadline: Deadline) -> str:
+    """MET when the fact is dated on or before the due date, MET_LATE after it.
 
-    if params.mission_after_training and dossier.training_end:
-        rule = params.mission_after_training
-        window_end = dates.add_months(dossier.training_end, rule.window_months)
-        needed = dossier.planned_training_hours * rule.numerator / rule.denominator
-        after = dossier.training_end + dt.timedelta(days=1)
-        return mission_hours(dossier, after, window_end) >= needed
-    if params.mission_in_contract and params.mission_in_contract.min is not None:
-        done = mission_hours(dossier, dossier.contract_start, dossier.contract_end)
-        return done >= params.mission_in_contract.min
-    return False
+    A met mission obligation is on time (its hours are inside its window), and so is an AKTO
+    decision its silence gave on the due date. A fact with no date is late only if the
+    deadline had been breached before being met.
+    """
+    if deadline.kind == DeadlineKind.MISSION_OBLIGATION:
+        return DeadlineStatus.MET
+    if deadline.kind == DeadlineKind.AKTO_DECISION and dossier.deemed_decision:
+        return DeadlineStatus.MET
+    on = fact_date(dossier, deadline.kind)
+    late = deadline.breached_at is not None if on is None else on > deadline.due
+    return DeadlineStatus.MET_LATE if late else DeadlineStatus.MET
 
 
 def is_met(dossier: Dossier, kind: str, params=None) -> bool:
@@ -141,6 +114,25 @@ def _close_reason(dossier: Dossier) -> str | None:
     return None
 
 
+PENDING = (DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
+MET_STATUSES = (DeadlineStatus.MET, DeadlineStatus.MET_LATE)
+
+
+def _follow_the_facts(deadline: Deadline, dossier: Dossier, params, now, today) -> None:
+    """Move the deadline's status to what the dossier's facts say (dates may be corrected)."""
+    if deadline.status in PENDING and is_met(dossier, deadline.kind, params):
+        deadline.status, deadline.met_at = met_status(dossier, deadline), now
+    elif deadline.status in MET_STATUSES:
+        if is_met(dossier, deadline.kind, params):
+            deadline.status = met_status(dossier, deadline)  # its date corrected
+        elif deadline.kind == DeadlineKind.MISSION_OBLIGATION:
+            # Missions deleted or moved: the obligation is due again (the sweep breaches it).
+            deadline.status, deadline.met_at = DeadlineStatus.OPEN, None
+    elif deadline.status == DeadlineStatus.BREACHED and deadline.due >= today:
+        deadline.status, deadline.breached_at = DeadlineStatus.OPEN, None  # dates corrected
+        deadline.escalation_level = 0
+
+
 @transaction.atomic
 def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[Deadline]:
     """Create, update, meet or retire the dossier's deadlines. Idempotent.
@@ -168,13 +160,7 @@ def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[
         deadline.due, deadline.safe_date = item.due, item.safe_date
         deadline.label, deadline.source, deadline.silence = item.label, item.source, item.silence
         deadline.rule_set_id = item.rule_set_id
-        if deadline.status in (DeadlineStatus.OPEN, DeadlineStatus.BREACHED) and is_met(
-            dossier, kind, params
-        ):
-            deadline.status, deadline.met_at = DeadlineStatus.MET, now
-        elif deadline.status == DeadlineStatus.BREACHED and deadline.due >= today:
-            deadline.status, deadline.breached_at = DeadlineStatus.OPEN, None  # dates corrected
-            deadline.escalation_level = 0
+        _follow_the_facts(deadline, dossier, params, now, today)
         deadline.save()
         existing[kind] = deadline
         if created and deadline.status == DeadlineStatus.OPEN:

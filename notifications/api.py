@@ -48,7 +48,9 @@ class DeadlineSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
                 "de l'agence) à la date limite ou avant : le jour où agir au plus tard."
             },
             "status": {
-                "help_text": "open (à faire), met (respectée), breached (dépassée), waived (levée)."
+                "help_text": "open (à faire), met (respectée au plus tard à la date limite), "
+                "met_late (respectée en retard : le fait qui la respecte est daté après la "
+                "date limite), breached (dépassée), waived (levée)."
             },
             "silence": {
                 "help_text": "Décision de l'AKTO : accepted ou refused si elle ne répond "

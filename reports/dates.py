@@ -102,3 +102,50 @@ def aged(birth: str, on: str, low: int | None = None, high: int | None = None) -
 def more_than(earlier: str, later: str, years: int) -> Q:
     """Strictly more than ``years`` years: the anniversary day itself does not count."""
     return Q(GreaterThan(F(later), AddYears(F(earlier), years)))
+
+
+class AddDays(Func):
+    """A date plus a whole number of days."""
+
+    arity = 1
+    output_field = DateField()
+
+    def __init__(self, expression, days: int, **extra):
+        self.days = int(days)  # written into the SQL: an int, never user input
+        super().__init__(expression, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = f"DATE(%(expressions)s, '{self.days:+d} days')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = f"(%(expressions)s + {self.days})"  # date + integer is a date
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+class AddMonths(Func):
+    """A date plus a whole number of months, clamped to the month's last day (31 Nov → 30 Nov),
+    as ``cases.rules.dates.add_months`` (relativedelta) computes it."""
+
+    arity = 1
+    output_field = DateField()
+
+    def __init__(self, expression, months: int, **extra):
+        self.months = int(months)  # written into the SQL: an int, never user input
+        super().__init__(expression, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # date(x, '+N months') overflows into the next month (30 Nov + 3 months = 2 Mar): the
+        # last day of the target month is then the earlier of the two.
+        n = self.months
+        template = (
+            f"MIN(DATE(%(expressions)s, '{n:+d} months'), "
+            f"DATE(%(expressions)s, 'start of month', '{n + 1:+d} months', '-1 day'))"
+        )
+        sql, params = self.as_sql(compiler, connection, template=template, **extra_context)
+        return sql, tuple(params) * 2
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # PostgreSQL already keeps the day within the month (30 Nov + 3 months = 28 Feb).
+        template = f"CAST(%(expressions)s + MAKE_INTERVAL(months => {self.months}) AS date)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)

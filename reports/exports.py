@@ -51,12 +51,14 @@ DEFINITIONS = [
     ),
     (
         "Obligations de missions",
-        "003 fiches CIPI (≥ 70 h en contrat), CDPI et CAR (≥ 1/3 des "
-        "heures de formation dans les 3 mois) ; seuils lus dans les jeux de règles.",
+        "003 fiches CIPI (missions pendant le contrat), CDPI et CAR (missions dans les "
+        "mois suivant la formation) ; seuils lus dans les jeux de règles ; une mission à "
+        "cheval sur une limite compte au prorata de ses jours calendaires dans la période.",
     ),
     (
         "Dépôts AKTO",
-        "003 fiches ; D.6325-1, D.6224-1, D.6332-89 ; échéances calculées par le moteur de règles.",
+        "003 fiches ; D.6325-1, D.6224-1, D.6332-89 ; échéances calculées par le moteur de "
+        "règles ; dans le délai : respectée ; en retard : respectée en retard ou dépassée.",
     ),
 ]
 

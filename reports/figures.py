@@ -14,27 +14,31 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
-from accords.models import Certification, CertificationListEntry, FundingRate, RuleSet
+from accords.models import Certification, CertificationListEntry, FundingRate
 from accords.models.rules import FundingProgramme
 from cases.choices import (
     CertificationLevel,
     DeadlineKind,
+    DeadlineStatus,
     Dispositif,
     DossierState,
     FundingLineKind,
 )
-from cases.models import Dossier, Mission
+from cases.models import Dossier
+from cases.rules.obligations import rule_texts
 from reports.dates import DaysBetween, YearMonth, aged, more_than
+from reports.obligations import (
+    OBLIGATION_DISPOSITIFS,
+    obligation_rows,
+    obligation_rule_sets,
+)
 from reports.periods import Period
 from reports.scope import Scope
 from reports.tables import HOURS, MONEY, RATE, TEXT, col, ratio, table
@@ -44,9 +48,9 @@ FINAL = [S.CLOSED, S.CANCELLED]
 # Training is over once the dossier reaches the follow-up window, the reimbursement or closure.
 TRAINING_DONE = [S.MISSION_FOLLOW_UP, S.REIMBURSEMENT_REQUESTED, S.CLOSED]
 PRO_A = [Dispositif.PRO_A_INTERIM, Dispositif.PRO_A_PERMANENT]
-OBLIGATION_DISPOSITIFS = [Dispositif.CIPI, Dispositif.CDPI, Dispositif.CAR]
 # CAR dossiers are for workers with an AT/MP: their counts are health data (DOMAIN.md §5).
 HEALTH_DISPOSITIFS = [Dispositif.CAR]
+DEPOSIT_ASSESSED = [DeadlineStatus.MET, DeadlineStatus.MET_LATE, DeadlineStatus.BREACHED]
 RATE_UNKNOWN = "taux à renseigner"
 DEC = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
@@ -330,42 +334,44 @@ def _split(flat: dict) -> dict:
 # AKTO deposits
 
 
-def _with_deposit_deadline(qs: QuerySet) -> QuerySet:
-    return qs.annotate(
-        deposit_deadline=FilteredRelation(
-            "deadlines", condition=Q(deadlines__kind=DeadlineKind.AKTO_DEPOSIT)
-        )
-    ).filter(deposit_deadline__isnull=False, deposit_date__isnull=False)
-
-
 def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
+    """On time: the deposit deadline is met; late: met late, or breached (not deposited by its
+    date). The deadline's status says it (`cases.deadlines`: the deposit date against the due
+    date); open deadlines (not yet due) and waived ones are not counted."""
+    status = "deposit_deadline__status"
     found = {
         row["dispositif"]: row
-        for row in _with_deposit_deadline(qs)
+        for row in qs.annotate(
+            deposit_deadline=FilteredRelation(
+                "deadlines", condition=Q(deadlines__kind=DeadlineKind.AKTO_DEPOSIT)
+            )
+        )
+        .filter(**{f"{status}__in": DEPOSIT_ASSESSED})
         .values("dispositif")
         .annotate(
-            deposited=Count("pk"),
-            on_time=Count("pk", filter=Q(deposit_date__lte=F("deposit_deadline__due"))),
+            assessed=Count("pk"),
+            on_time=Count("pk", filter=Q(**{status: DeadlineStatus.MET})),
+            deposited_late=Count("pk", filter=Q(**{status: DeadlineStatus.MET_LATE})),
+            not_deposited=Count("pk", filter=Q(**{status: DeadlineStatus.BREACHED})),
         )
         .order_by()
     }
+    keys = ["assessed", "on_time", "late", "deposited_late", "not_deposited"]
     rows = []
     for d in _dispositifs(dispositif):
         row = found.get(d)
         if row is None:
             continue
-        deposited, on_time = row["deposited"], row["on_time"]
+        late = row["deposited_late"] + row["not_deposited"]
         rows.append(
             {
                 "dispositif": dispositif_label(d),
-                "deposited": deposited,
-                "on_time": on_time,
-                "late": deposited - on_time,
-                "rate": ratio(on_time, deposited),
+                **{k: row[k] for k in keys if k != "late"},
+                "late": late,
+                "rate": ratio(row["on_time"], row["assessed"]),
             }
         )
-    deposited = sum(r["deposited"] for r in rows)
-    on_time = sum(r["on_time"] for r in rows)
+    totals = {k: sum(r[k] for r in rows) for k in keys}
     return table(
         "depots_akto",
         "Dépôts à l'AKTO dans les délais",
@@ -373,28 +379,30 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
         "ouvrables ; CAR ≤ début de la formation) ; 003 fiches ; D.6325-1, D.6224-1, D.6332-89",
         [
             col("dispositif", "Dispositif", TEXT),
-            col("deposited", "Dossiers déposés"),
+            col("assessed", "Échéances de dépôt échues"),
             col("on_time", "Déposés dans le délai"),
-            col("late", "Déposés en retard"),
+            col("late", "En retard"),
+            col("deposited_late", "dont déposés en retard"),
+            col("not_deposited", "dont non déposés à la date limite"),
             col(
                 "rate",
                 "Taux de dépôt dans le délai (%)",
                 RATE,
-                base="deposited",
-                of=("on_time", "deposited"),
+                base="assessed",
+                of=("on_time", "assessed"),
             ),
         ],
         rows,
         {
             "dispositif": "Total",
-            "deposited": deposited,
-            "on_time": on_time,
-            "late": deposited - on_time,
-            "rate": ratio(on_time, deposited),
+            **totals,
+            "rate": ratio(totals["on_time"], totals["assessed"]),
         },
-        definition="Dossiers de la cohorte déposés, ayant une échéance de dépôt calculée par "
-        "le moteur de règles ; dans le délai : date de dépôt ≤ date limite.",
-        sums={"deposited": ["on_time", "late"]},
+        definition="Échéances de dépôt à l'AKTO des dossiers de la cohorte, calculées par le "
+        "moteur de règles, selon leur statut : dans le délai = respectée (date de dépôt ≤ date "
+        "limite) ; en retard = respectée en retard (déposé après la date limite) ou dépassée "
+        "(pas de dépôt à la date limite). Les échéances à venir ou levées ne comptent pas.",
+        sums={"assessed": ["on_time", "late"], "late": ["deposited_late", "not_deposited"]},
         health_rows=HEALTH_ROWS,
     )
 
@@ -426,68 +434,35 @@ def deposit_delays(qs: QuerySet, dispositif=None) -> dict:
 # Mission obligations
 
 
-def _obligation_rules() -> list[tuple[RuleSet, object]]:
-    rule_sets = RuleSet.objects.filter(dispositif__in=OBLIGATION_DISPOSITIFS).order_by("valid_from")
-    return [(rs, rs.params) for rs in rule_sets]
+def _obligation_texts(rule_sets) -> dict[str, str]:
+    """Each dispositif's obligation in words, with the numbers of its rule sets."""
+    texts: dict[str, list[str]] = {}
+    for rule_set, params in reversed(rule_sets):  # the earliest first
+        for text in rule_texts(params):
+            if text not in texts.setdefault(rule_set.dispositif, []):
+                texts[rule_set.dispositif].append(text)
+    return {d: " ; puis ".join(found) for d, found in texts.items()}
 
 
-def _required_hours():
-    """Hours the obligation asks for, from the rule set in force on the contract start."""
-    whens = []
-    for rule_set, params in _obligation_rules():
-        in_force = Q(dispositif=rule_set.dispositif, contract_start__gte=rule_set.valid_from)
-        if rule_set.valid_to:
-            in_force &= Q(contract_start__lte=rule_set.valid_to)
-        if params.mission_after_training:
-            rule = params.mission_after_training
-            needed = F("planned_training_hours") * Value(rule.numerator) / Value(rule.denominator)
-            whens.append(When(in_force, then=ExpressionWrapper(needed, output_field=DEC)))
-        elif params.mission_in_contract and params.mission_in_contract.min is not None:
-            whens.append(When(in_force, then=Value(params.mission_in_contract.min)))
-    return Case(*whens, default=Value(None), output_field=DEC) if whens else Value(None)
-
-
-def _mission_hours(**bounds):
-    missions = Mission.objects.filter(dossier=OuterRef("pk"), **bounds)
-    total = missions.order_by().values("dossier").annotate(total=Sum("hours")).values("total")
-    return Coalesce(Subquery(total, output_field=DEC), Value(Decimal("0")), output_field=DEC)
+SHEETS = {
+    Dispositif.CIPI: "003 fiche CIPI",
+    Dispositif.CDPI: "003 fiche CDPI",
+    Dispositif.CAR: "003 fiche CAR",
+}
 
 
 def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dict:
-    annotated = (
-        qs.filter(dispositif__in=OBLIGATION_DISPOSITIFS)
-        .exclude(state=S.CANCELLED)
-        .annotate(
-            obligation_deadline=FilteredRelation(
-                "deadlines", condition=Q(deadlines__kind=DeadlineKind.MISSION_OBLIGATION)
-            )
-        )
-        .filter(obligation_deadline__due__lt=as_of)
-        .annotate(
-            window_end=F("obligation_deadline__due"),
-            required=_required_hours(),
-            in_contract=_mission_hours(
-                start__gte=OuterRef("contract_start"), start__lte=OuterRef("contract_end")
-            ),
-            after_training=_mission_hours(
-                start__gt=OuterRef("training_end"), start__lte=OuterRef("window_end")
-            ),
-        )
-    )
-    met = (Q(dispositif=Dispositif.CIPI) & Q(in_contract__gte=F("required"))) | (
-        ~Q(dispositif=Dispositif.CIPI) & Q(after_training__gte=F("required"))
-    )
+    """Dossiers whose obligation windows have closed, and those that met them: the SQL of
+    `reports.obligations`, which mirrors `cases.rules.obligations` (pro rata included)."""
     aggregates = {}
+    rule_sets = obligation_rule_sets()
+    rows_qs = obligation_rows(qs.exclude(state=S.CANCELLED), as_of=as_of, rule_sets=rule_sets)
     for d in OBLIGATION_DISPOSITIFS:
-        mine = Q(dispositif=d, required__isnull=False)
+        mine = Q(dispositif=d, assessed=True)
         aggregates[f"{d}__assessed"] = Count("pk", filter=mine)
-        aggregates[f"{d}__met"] = Count("pk", filter=mine & met)
-    found = _split(annotated.aggregate(**aggregates))
-    rules = {
-        Dispositif.CIPI: "≥ 70 h de missions pendant le contrat (003 fiche CIPI)",
-        Dispositif.CDPI: "missions ≥ 1/3 des heures de formation dans les 3 mois (003 fiche CDPI)",
-        Dispositif.CAR: "missions ≥ 1/3 des heures de formation dans les 3 mois (003 fiche CAR)",
-    }
+        aggregates[f"{d}__met"] = Count("pk", filter=mine & Q(met=True))
+    found = _split(rows_qs.aggregate(**aggregates))
+    texts = _obligation_texts(rule_sets)
     rows = []
     for d in OBLIGATION_DISPOSITIFS:
         if dispositif and d != dispositif:
@@ -496,7 +471,7 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
         rows.append(
             {
                 "dispositif": dispositif_label(d),
-                "rule": rules[d],
+                "rule": f"{texts[d]} ({SHEETS[d]})" if d in texts else "",
                 "assessed": assessed,
                 "met": met_count,
                 "not_met": assessed - met_count,
@@ -526,9 +501,10 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
             "not_met": assessed - met_total,
             "rate": ratio(met_total, assessed),
         },
-        definition=f"Dossiers non annulés dont la fenêtre d'obligation est close au "
-        f"{as_of:%d/%m/%Y} (échéance « obligation de missions »). Seuils du jeu de règles en "
-        "vigueur au début du contrat.",
+        definition=f"Dossiers non annulés dont la période d'obligation est close au "
+        f"{as_of:%d/%m/%Y}. Seuils du jeu de règles en vigueur au début du contrat. Seules "
+        "les heures travaillées dans la période comptent : une mission à cheval sur une limite "
+        "compte au prorata de ses jours calendaires dans la période.",
         sums={"assessed": ["met", "not_met"]},
         health_rows=HEALTH_ROWS,
     )

@@ -6,6 +6,7 @@ Ids are handed out from counters, so children reference parents without reading 
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from bench.loadgen import names
@@ -24,6 +25,7 @@ from bench.loadgen.timeline import (
 from cases.choices import CancellationReason, DossierEventKind, Employment, FitnessStatus
 from cases.rules import dates
 from cases.rules.deadlines import LABELS, SILENCE_LABELS
+from cases.rules.obligations import MET, MissionSpan, obligations_for, progress
 
 CTT, CDII = str(Employment.CTT.value), str(Employment.CDII.value)
 UNFIT, RESTRICTED, RISK = (
@@ -409,8 +411,9 @@ class Chunk:
 
     # Missions ------------------------------------------------------------------------------
 
-    def add_missions(self, dossier_id, worker_id, company, t: Timeline) -> list[tuple[int, float]]:
-        """Missions before the contract (no dossier) and during it; returns (start, hours)."""
+    def add_missions(self, dossier_id, worker_id, company, t: Timeline) -> list[tuple]:
+        """Missions before the contract (no dossier) and during it; returns (start, end, hours)
+        of the dossier's own, the hours as stored (text, in cents)."""
         ctx, r, randint = self.ctx, self.r, self.randint
         horizon = min(ctx.today + 14, t.cancelled or t.end)
         # Up to three missions in the year before the contract (they count as branch seniority).
@@ -419,7 +422,7 @@ class Chunk:
             self.mission_span(
                 worker_id, None, company, t.start - 360, t.start - 5, prior, horizon=ctx.today
             )
-        own: list[tuple[int, float]] = []
+        own: list[tuple] = []
         if t.start > horizon:
             return own
         disp = t.dispositif
@@ -470,7 +473,7 @@ class Chunk:
 
     def mission_span(
         self, worker_id, dossier_id, company, first, last, count, *, horizon, total=None
-    ) -> list[tuple[int, float]]:
+    ) -> list[tuple]:
         """`count` non-overlapping missions inside [first, last], none starting after `horizon`."""
         ctx, r, randint = self.ctx, self.r, self.randint
         iso, base, today, append = ctx.iso, ctx.iso_base, ctx.today, self.missions.append
@@ -488,7 +491,7 @@ class Chunk:
             hours = (
                 total / count if total else max(7.0, (end - start + 1) * 5.0 * (0.8 + 0.2 * r()))
             )
-            hours = min(hours, 2000.0)
+            stored = f"{min(hours, 2000.0):.2f}"
             at = company if r() < 0.75 else self.pick_company()
             stamp = ctx.ts(start if start < today else today, 10)
             append(
@@ -500,10 +503,10 @@ class Chunk:
                     at,
                     iso[start - base],
                     iso[end - base],
-                    f"{hours:.2f}",
+                    stored,
                 )
             )
-            made.append((start, round(hours, 2)))
+            made.append((start, end, stored))
         return made
 
     # History -------------------------------------------------------------------------------
@@ -571,8 +574,10 @@ class Chunk:
 
     # Deadlines -----------------------------------------------------------------------------
 
-    def expected_deadlines(self, agency: AgencyRef, t: Timeline, params):
-        """(kind, due, label, source, silence, met_on) as the product's rules compute them."""
+    def expected_deadlines(self, agency: AgencyRef, t: Timeline, params, obligations):
+        """(kind, due, label, source, silence, met_on) as the product's rules compute them
+        (`cases.rules.deadlines.plan_deadlines`, in ordinals; the mission window from
+        `cases.rules.obligations`)."""
         departement, subdiv = agency.departement, agency.subdivision
         found = []
         deposit_due = None
@@ -584,6 +589,17 @@ class Chunk:
                 deposit_due = _working_days_after(t.start, rule.days, subdiv, departement)
             else:
                 deposit_due = t.start + rule.days
+        if params.opinion and params.opinion.required:
+            found.append(
+                (
+                    "fpett_opinion",
+                    deposit_due if deposit_due else t.start,
+                    LABELS["fpett_opinion"],
+                    params.opinion.source,
+                    "",
+                    t.opinion,
+                )
+            )
         if params.fund_reservation and params.fund_reservation.required:
             found.append(
                 (
@@ -621,38 +637,16 @@ class Chunk:
                         t.decision,
                     )
                 )
-        if params.mission_after_training:
-            rule = params.mission_after_training
+        if obligations:
+            last = max(obligations, key=lambda o: o.window_end)
             found.append(
                 (
                     "mission_obligation",
-                    _months_after(t.training_end, rule.window_months),
+                    last.window_end.toordinal(),
                     LABELS["mission_obligation"],
-                    rule.source,
+                    last.source,
                     "",
                     None,
-                )
-            )
-        elif params.mission_in_contract:
-            found.append(
-                (
-                    "mission_obligation",
-                    t.end,
-                    LABELS["mission_obligation"],
-                    params.mission_in_contract.source,
-                    "",
-                    None,
-                )
-            )
-        if params.opinion and params.opinion.required:
-            found.append(
-                (
-                    "fpett_opinion",
-                    deposit_due if deposit_due else t.start,
-                    "Avis favorable du FPE.TT",
-                    params.opinion.source,
-                    "",
-                    t.opinion,
                 )
             )
         if params.reimbursement:
@@ -660,7 +654,7 @@ class Chunk:
                 (
                     "reimbursement_request",
                     t.training_end + params.reimbursement.days_after_training,
-                    "Demande de remboursement à l'AKTO",
+                    LABELS["reimbursement_request"],
                     params.reimbursement.source,
                     "",
                     t.reimbursement,
@@ -668,16 +662,23 @@ class Chunk:
             )
         return found
 
-    def mission_met(self, t: Timeline, params, missions) -> bool:
-        if params.mission_after_training:
-            rule = params.mission_after_training
-            window_end = _months_after(t.training_end, rule.window_months)
-            done = sum(h for s, h in missions if t.training_end < s <= window_end)
-            return done * rule.denominator >= t.training_hours * rule.numerator
-        if params.mission_in_contract and params.mission_in_contract.min is not None:
-            done = sum(h for s, h in missions if t.start <= s <= t.end)
-            return done >= float(params.mission_in_contract.min)
-        return False
+    def obligations(self, t: Timeline, params) -> list:
+        return obligations_for(
+            params,
+            contract_start=dt.date.fromordinal(t.start),
+            contract_end=dt.date.fromordinal(t.end),
+            training_end=dt.date.fromordinal(t.training_end),
+            training_hours=Decimal(t.training_hours),
+        )
+
+    def mission_met(self, obligations, missions) -> bool:
+        """Every mission obligation met by the missions (`cases.rules.obligations`)."""
+        spans = [
+            MissionSpan(dt.date.fromordinal(start), dt.date.fromordinal(end), Decimal(hours))
+            for start, end, hours in missions
+        ]
+        today = dt.date.fromordinal(self.ctx.today)
+        return all(progress(o, spans, today).verdict == MET for o in obligations)
 
     def add_deadlines(
         self, dossier_id, case_worker, agency, t, rule_set, missions, worker_label, created
@@ -685,17 +686,20 @@ class Chunk:
         ctx, r, randint = self.ctx, self.r, self.randint
         final_day = t.closed or t.cancelled
         waiver = "Dossier clôturé." if t.closed else "Dossier annulé."
+        obligations = self.obligations(t, rule_set.params)
         for kind, due, label, source, silence, met_on in self.expected_deadlines(
-            agency, t, rule_set.params
+            agency, t, rule_set.params, obligations
         ):
             if kind == "mission_obligation":
-                met = self.mission_met(t, rule_set.params, missions)
+                met = self.mission_met(obligations, missions)
                 met_on = min(due, final_day or ctx.today) if met else None
             safe = _safe_day(due, agency.subdivision, agency.departement)
             met_at = waived_at = None
             reason = ""
             if met_on:
-                status, met_at = "met", ctx.ts(min(met_on, ctx.today), 18)
+                # cases.deadlines.met_status: late when the fact is dated after the due date.
+                status = "met_late" if met_on > due else "met"
+                met_at = ctx.ts(min(met_on, ctx.today), 18)
             elif final_day:
                 status, waived_at, reason = "waived", ctx.ts(final_day, 18), waiver
             else:

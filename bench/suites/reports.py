@@ -7,7 +7,9 @@ connection the suite runs on. On PostgreSQL the floor runs with JIT off, as the 
 (``reports.services.report_queries``), so that both pay the same planner settings.
 
 The floor reads the mission-obligation thresholds as the reference rule sets set them
-(CIPI 70 h in the contract; CDPI and CAR one third of the training hours after it) and, on
+(CIPI 70 h in the contract; CDPI and CAR one third of the training hours after it, the window
+ending on the obligation deadline's due date; a straddling mission pro rata, as
+``reports.obligations``) and, on
 SQLite, ages with ``date(birth, '+N years')`` (it ignores the 29 February rule the report
 applies): both change no timing, and the report's own tests pin the figures.
 """
@@ -26,12 +28,19 @@ def _dialect(vendor: str) -> dict[str, str]:
             "delay": "(d.deposit_date - d.contract_start)",
             "plus_years": "(w.birth_date + INTERVAL '{n} years')",
             "seeker_plus_1": "(w.job_seeker_since + INTERVAL '1 year')",
+            "after_start": "(d.training_end + 1)",
+            "part": 'ROUND(m.hours * (LEAST(m."end", {end}) - GREATEST(m.start, {start}) + 1) '
+            '/ (m."end" - m.start + 1), 2)',
         }
     return {
         "month": "SUBSTR(d.contract_start, 1, 7)",
         "delay": "(JULIANDAY(d.deposit_date) - JULIANDAY(d.contract_start))",
         "plus_years": "DATE(w.birth_date, '+{n} years')",
         "seeker_plus_1": "DATE(w.job_seeker_since, '+1 years')",
+        "after_start": "DATE(d.training_end, '+1 day')",
+        "part": 'ROUND(CAST(m.hours AS REAL) * (JULIANDAY(MIN(m."end", {end})) '
+        "- JULIANDAY(MAX(m.start, {start})) + 1) "
+        '/ (JULIANDAY(m."end") - JULIANDAY(m.start) + 1) + 1e-9, 2)',
     }
 
 
@@ -44,6 +53,8 @@ def cpne_floor(vendor: str, start, end, as_of) -> list[tuple[str, list]]:
     x = _dialect(vendor)
     span = [start, end]
     age = x["plus_years"]
+    in_part = x["part"].format(start="d.contract_start", end="d.contract_end")
+    after_part = x["part"].format(start=x["after_start"], end="dl.due")
     return [
         (  # dossiers by dispositif
             "SELECT d.dispositif, COUNT(*), "
@@ -82,11 +93,13 @@ def cpne_floor(vendor: str, start, end, as_of) -> list[tuple[str, list]]:
             f"WHERE {COHORT} GROUP BY d.dispositif",
             span,
         ),
-        (  # deposits on time
-            "SELECT d.dispositif, COUNT(*), COUNT(*) FILTER (WHERE d.deposit_date <= dl.due) "
+        (  # deposits on time: the deposit deadline's status
+            "SELECT d.dispositif, COUNT(*), COUNT(*) FILTER (WHERE dl.status = 'met'), "
+            "COUNT(*) FILTER (WHERE dl.status = 'met_late'), "
+            "COUNT(*) FILTER (WHERE dl.status = 'breached') "
             "FROM cases_dossier d JOIN cases_deadline dl ON dl.dossier_id = d.id "
-            "AND dl.kind = 'akto_deposit' "
-            f"WHERE {COHORT} AND d.deposit_date IS NOT NULL GROUP BY d.dispositif",
+            "AND dl.kind = 'akto_deposit' AND dl.status IN ('met', 'met_late', 'breached') "
+            f"WHERE {COHORT} GROUP BY d.dispositif",
             span,
         ),
         (  # deposit delays
@@ -98,15 +111,15 @@ def cpne_floor(vendor: str, start, end, as_of) -> list[tuple[str, list]]:
             f"FROM cases_dossier d WHERE {COHORT} AND d.deposit_date IS NOT NULL",
             span,
         ),
-        (  # mission obligations: mission hours per dossier, then per dispositif
+        (  # mission obligations: hours inside each window (pro rata), then per dispositif
             "SELECT o.dispositif, COUNT(*), COUNT(*) FILTER (WHERE "
-            "(o.dispositif = 'CIPI' AND o.in_contract >= 70) OR "
-            "(o.dispositif <> 'CIPI' AND o.after_training >= o.hours / 3)) FROM ("
-            "SELECT d.id, d.dispositif, d.planned_training_hours AS hours, "
-            "COALESCE(SUM(m.hours) FILTER (WHERE m.start >= d.contract_start "
-            "AND m.start <= d.contract_end), 0) AS in_contract, "
-            "COALESCE(SUM(m.hours) FILTER (WHERE m.start > d.training_end "
-            "AND m.start <= dl.due), 0) AS after_training "
+            "(o.dispositif = 'CIPI' AND ROUND(o.in_contract, 2) >= 70) OR "
+            "(o.dispositif <> 'CIPI' AND ROUND(o.after_training * 3, 2) >= ROUND(o.hours, 2))) "
+            "FROM (SELECT d.id, d.dispositif, d.planned_training_hours AS hours, "
+            f"COALESCE(SUM({in_part}) FILTER (WHERE m.start <= d.contract_end "
+            'AND m."end" >= d.contract_start), 0) AS in_contract, '
+            f"COALESCE(SUM({after_part}) FILTER (WHERE m.start <= dl.due "
+            'AND m."end" > d.training_end), 0) AS after_training '
             "FROM cases_dossier d JOIN cases_deadline dl ON dl.dossier_id = d.id "
             "AND dl.kind = 'mission_obligation' AND dl.due < %s "
             "LEFT JOIN cases_mission m ON m.dossier_id = d.id "

@@ -8,11 +8,15 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
 
 from cases.choices import DeadlineKind, DeadlineStatus
 from cases.models import Agency, Deadline, User, Worker
 from cases.permissions import scope_agencies
+from cases.rules.engine import french_number
+from cases.rules.obligations import OPEN, obligations_by_dossier
 
 PENDING = (DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
 MISSION_RISK_DAYS = 30
@@ -123,8 +127,20 @@ class OverdueFilter(_YesFilter):
 
 
 class MissionRiskFilter(_YesFilter):
+    """Dossiers whose mission obligation is not met and whose window closes within
+    MISSION_RISK_DAYS days, or has closed (cases.rules.obligations).
+
+    The obligation's deadline holds that progress: `deadlines_sync` keeps its due date on the
+    window's end and its status on the verdict (met or not). The list then shows each
+    obligation's hours done and needed, window end and days left (`obligation_progress`).
+    """
+
     title = "obligation de mission à risque"
     parameter_name = "mission_a_risque"
+
+    @classmethod
+    def active(cls, request) -> bool:
+        return request.GET.get(cls.parameter_name) == "1"
 
     def condition(self) -> Q:
         """Few dossiers match: their ids come from the (status, due) index, as « en retard »."""
@@ -133,6 +149,34 @@ class MissionRiskFilter(_YesFilter):
             status__in=PENDING, kind=DeadlineKind.MISSION_OBLIGATION, due__lte=horizon
         )
         return Q(pk__in=few_or_subquery(at_risk.values_list("dossier_id", flat=True)))
+
+
+def attach_obligations(dossiers: list, today: dt.date) -> None:
+    """Give each dossier of a page its obligations' progress (two queries for the page)."""
+    found = obligations_by_dossier(dossiers, today=today)
+    for dossier in dossiers:
+        dossier.obligations = found.get(dossier.pk, [])
+
+
+def _progress_text(found) -> str:
+    days = f"{found.days_left} j" if found.verdict == OPEN else found.verdict_label.lower()
+    return (
+        f"{french_number(found.hours_done)} h sur {french_number(found.hours_needed)} h — "
+        f"fin le {found.window_end:%d/%m/%Y} ({days})"
+    )
+
+
+@admin.display(description="obligation de missions")
+def obligation_progress(dossier) -> str:
+    """Hours done and needed, window end and days left of each obligation (list column)."""
+    found = getattr(dossier, "obligations", None)
+    if not found:
+        return "—"
+    return format_html_join(
+        mark_safe("<br>"),
+        '<span class="obligation obligation-{}">{}</span>',
+        ((o.verdict, _progress_text(o)) for o in found),
+    )
 
 
 class AgencyFilter(admin.SimpleListFilter):

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cases.choices import DeadlineStatus
 from cases.exceptions import DossierError
 from cases.models import Deadline, Dossier
 from cases.permissions import may_access_model, scope_dossiers
@@ -59,10 +60,12 @@ class DeadlineAdmin(admin.ModelAdmin):
 
     @admin.display(description="statut", ordering="status")
     def status_badge(self, obj):
-        late = obj.status == "open" and obj.due < timezone.localdate()
-        css = "breached" if late else obj.status
+        """Each status its colour; a deadline met late stays marked late (« Respectée en
+        retard »), an open one past its date shows as breached until the sweep says so."""
+        late = obj.status == DeadlineStatus.OPEN and obj.due < timezone.localdate()
+        css = DeadlineStatus.BREACHED if late else obj.status
         waive = ""
-        if obj.status in ("open", "breached"):
+        if obj.status in (DeadlineStatus.OPEN, DeadlineStatus.BREACHED):
             url = reverse("admin:cases_deadline_waive", args=[obj.pk])
             waive = format_html(' <a href="{}" class="waive">Lever</a>', url)
         return format_html(

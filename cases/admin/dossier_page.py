@@ -1,4 +1,5 @@
-"""Reads for the dossier page of the admin: findings, step buttons, checklist, timeline."""
+"""Reads for the dossier page of the admin: findings, step buttons, checklist, timeline,
+deadlines (met late ones included) and the mission obligations' progress."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Dossier
 from cases.rules.findings import Finding
+from cases.rules.obligations import ObligationProgress, dossier_obligations
 from cases.selectors import pending_deadlines
 from cases.workflow import checks, transitions
 from cases.workflow.steps import STEPS
@@ -50,6 +52,8 @@ class DossierOverview:
     checklist: list[ChecklistItem] = field(default_factory=list)
     timeline: list[TimelineItem] = field(default_factory=list)
     deadlines: list = field(default_factory=list)
+    all_deadlines: list = field(default_factory=list)
+    obligations: list[ObligationProgress] = field(default_factory=list)
 
     @property
     def next_deadline(self):
@@ -142,4 +146,6 @@ def dossier_overview(dossier: Dossier, user) -> DossierOverview:
         checklist=document_checklist(dossier, [s.name for s in steps]),
         timeline=dossier_timeline(dossier, deadlines),
         deadlines=deadlines,
+        all_deadlines=list(dossier.deadlines.order_by("due", "pk")),
+        obligations=dossier_obligations(dossier),
     )

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin, FSMTransitionContext
 
@@ -16,7 +17,9 @@ from cases.admin.changelist import (
     MissionRiskFilter,
     OverdueFilter,
     ToFileFilter,
+    attach_obligations,
     dossier_search,
+    obligation_progress,
     with_next_deadline,
 )
 from cases.admin.dashboard import urgency
@@ -217,7 +220,19 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
                 queryset = super().get_queryset(request, exclude_parameters)
                 return with_next_deadline(queryset).prefetch_related("client_companies")
 
+            def get_results(self, request):
+                super().get_results(request)
+                if MissionRiskFilter.active(request):
+                    attach_obligations(self.result_list, timezone.localdate())
+
         return DossierChangeList
+
+    def get_list_display(self, request):
+        """At-risk mission obligations: each one's progress beside the next deadline."""
+        shown = list(super().get_list_display(request))
+        if MissionRiskFilter.active(request):
+            shown.insert(shown.index("next_deadline_badge") + 1, obligation_progress)
+        return shown
 
     def has_change_permission(self, request, obj=None):
         """A closed or cancelled dossier is history: it can be read, not edited."""

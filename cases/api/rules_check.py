@@ -46,15 +46,21 @@ FINDING_CODES = {
     "training_hours_below_minimum": "CPI, Pro-A : moins de 150 h de formation",
     "training_ratio_out_of_range": "part de la formation hors limites (15–25 %, CAI ≥ 25 %)",
     "training_duration_too_long": "CAR : formation de plus de 9 mois",
-    "mission_hours_below_minimum": "CIPI : moins de 70 h de missions dans le contrat",
+    "mission_hours_below_minimum": "CIPI : heures de missions prévues dans le contrat sous le "
+    "minimum du jeu de règles",
     "rate_unknown": "aucun taux de financement publié : aucun montant calculé (avertissement)",
     "rule_set_missing": "aucun jeu de règles en vigueur à la date de début du contrat",
 }
 DEADLINE_KINDS = {
-    "akto_deposit": "dépôt à l'AKTO (CPI, CAI, Pro-A : 5 jours ; CAR : au début de la formation)",
-    "akto_decision": "décision de l'AKTO (20 jours ; silence vaut acceptation ou refus)",
+    "fpett_opinion": "avis favorable du FPE.TT avant la demande à l'AKTO (CAR)",
     "fund_reservation": "réservation des fonds accordée avant le début du contrat (CIPI, CDPI)",
-    "mission_obligation": "fin de la période où l'obligation de missions est appréciée",
+    "akto_deposit": "dépôt à l'AKTO (CPI, CAI, Pro-A : 5 jours ; CAR : au début de la formation)",
+    "akto_decision": "décision de l'AKTO (20 jours ; silence vaut acceptation ou refus), "
+    "comptée ici depuis le dernier jour de dépôt ; un dossier la compte depuis son dépôt",
+    "mission_obligation": "fin de la période où l'obligation de missions est appréciée "
+    "(CIPI : le contrat ; CDPI, CAR : les mois suivant la fin de la formation)",
+    "reimbursement_request": "demande de remboursement à l'AKTO après la formation, quand le "
+    "jeu de règles en fixe le délai",
 }
 
 
@@ -220,7 +226,8 @@ class PlanInput(DescribedSerializerMixin, serializers.Serializer):
         "calendaire du contrat."
     )
     mission_hours = _hours_field(
-        "Heures de missions prévues dans le contrat (CIPI : 70 h au moins) ; null si inconnues."
+        "Heures de missions prévues dans le contrat (CIPI : au moins le minimum du jeu de "
+        "règles) ; null si inconnues."
     )
     certification = StrictCharField(
         required=False,
@@ -332,8 +339,7 @@ RulesCheckOutput = inline_serializer(
             "RulesCheckDeadline",
             {
                 "kind": serializers.CharField(
-                    help_text="Type d'échéance (akto_deposit, akto_decision, "
-                    "fund_reservation, mission_obligation)."
+                    help_text="Type d'échéance (" + ", ".join(DEADLINE_KINDS) + ")."
                 ),
                 "due": serializers.DateField(
                     help_text="Date limite légale ou conventionnelle (AAAA-MM-JJ)."

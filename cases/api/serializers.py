@@ -50,6 +50,7 @@ from cases.permissions import (
     scope_by_agency,
     scope_dossiers,
 )
+from cases.rules.obligations import dossier_obligations
 from cases.sensitive import mask_nir
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
@@ -451,6 +452,61 @@ class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
 
     def validate_contract_end(self, value):
         return _check_date_range(value)
+
+
+class ObligationSerializer(serializers.Serializer):
+    """A mission obligation's progress (cases.rules.obligations)."""
+
+    kind = serializers.ChoiceField(
+        choices=["mission_in_contract", "mission_after_training"],
+        help_text="mission_in_contract (CIPI : missions pendant le contrat) ou "
+        "mission_after_training (CDPI, CAR : missions après la formation).",
+    )
+    label = serializers.CharField(help_text="Libellé de l'obligation.")
+    rule = serializers.CharField(help_text="La règle, avec les nombres du jeu de règles.")
+    source = serializers.CharField(help_text="Texte et article qui fondent l'obligation.")
+    window_start = serializers.DateField(help_text="Premier jour de la période (AAAA-MM-JJ).")
+    window_end = serializers.DateField(
+        help_text="Dernier jour de la période, inclus (AAAA-MM-JJ) : date de l'échéance."
+    )
+    hours_done = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        help_text="Heures de missions dans la période ; une mission à cheval sur une limite "
+        "compte au prorata de ses jours calendaires dans la période.",
+    )
+    hours_needed = serializers.DecimalField(
+        max_digits=9, decimal_places=2, help_text="Heures demandées par le jeu de règles."
+    )
+    days_left = serializers.IntegerField(
+        help_text="Jours calendaires jusqu'à la fin de la période ; 0 le dernier jour et après."
+    )
+    verdict = serializers.ChoiceField(
+        choices=["met", "open", "unmet"],
+        help_text="met (respectée), open (période en cours, pas encore respectée) ou unmet "
+        "(période close sans les heures demandées).",
+    )
+    verdict_label = serializers.CharField(help_text="Le verdict en français.")
+    prorated = serializers.BooleanField(
+        help_text="Vrai si une mission à cheval sur une limite de la période est comptée au "
+        "prorata."
+    )
+
+
+class DossierDetailSerializer(DossierSerializer):
+    """A dossier with what the list leaves out: its mission obligations' progress."""
+
+    obligations = serializers.SerializerMethodField(
+        help_text="Obligations de missions du dossier (CIPI, CDPI, CAR) et leur avancement ; "
+        "liste vide pour les autres dispositifs."
+    )
+
+    class Meta(DossierSerializer.Meta):
+        fields = [*DossierSerializer.Meta.fields, "obligations"]
+
+    @extend_schema_field(ObligationSerializer(many=True))
+    def get_obligations(self, dossier) -> list[dict]:
+        return [found.as_dict() for found in dossier_obligations(dossier)]
 
 
 class DossierUpdateSerializer(DossierSerializer):

@@ -215,7 +215,12 @@ class TrainingProviderViewSet(EditableViewSet):
         "échéances : d'ici là, `next_deadline` vaut toujours null.",
         tags=["Dossiers"],
     ),
-    retrieve=extend_schema(summary="Un dossier", tags=["Dossiers"]),
+    retrieve=extend_schema(
+        summary="Un dossier",
+        description="Le dossier et l'avancement de ses obligations de missions (`obligations`, "
+        "absent de la liste).",
+        tags=["Dossiers"],
+    ),
     create=extend_schema(summary="Créer un dossier (à l'état brouillon)", tags=["Dossiers"]),
     update=extend_schema(
         summary="Modifier un dossier",
@@ -258,6 +263,8 @@ class DossierViewSet(EditableViewSet):
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
             return s.DossierUpdateSerializer
+        if self.action == "retrieve":
+            return s.DossierDetailSerializer
         return super().get_serializer_class()
 
     def get_permissions(self):

@@ -1,5 +1,9 @@
 """The deadlines a plan creates, each with its due date and its safe business day (DOMAIN.md §3).
 
+The one computation of them: the simulator (`POST /api/v1/rules/check`), the creation preview
+and the dossier's stored deadlines (`cases.deadlines.expected_deadlines`) all read
+`plan_deadlines`.
+
 The counting rule is a parameter of the rule set: calendar days or *jours ouvrables* counted
 from the day after the start, or "on the training start" (due that very day).
 """
@@ -9,13 +13,16 @@ from dataclasses import asdict, dataclass
 
 from accords.params import Deposit, RuleParameters
 from cases.rules import dates
+from cases.rules.obligations import plan_obligation_rules
 from cases.rules.plan import Plan
 
 LABELS = {
+    "fpett_opinion": "Avis favorable du FPE.TT",
+    "fund_reservation": "Réservation des fonds accordée",
     "akto_deposit": "Dépôt du dossier à l'AKTO",
     "akto_decision": "Décision de l'AKTO",
-    "fund_reservation": "Réservation des fonds accordée",
     "mission_obligation": "Obligation de missions",
+    "reimbursement_request": "Demande de remboursement à l'AKTO",
 }
 SILENCE_LABELS = {"accepted": "silence vaut acceptation", "refused": "silence vaut refus"}
 
@@ -56,45 +63,51 @@ def deposit_due(plan: Plan, rule: Deposit, departement: str | None = None) -> dt
     return dates.add_calendar_days(plan.contract_start, rule.days)
 
 
-def mission_window_end(plan: Plan, params: RuleParameters) -> dt.date | None:
-    """The day the mission obligation is assessed: contract end, or N months after training."""
-    if params.mission_after_training and plan.training_end:
-        return dates.add_months(plan.training_end, params.mission_after_training.window_months)
-    if params.mission_in_contract:
-        return plan.contract_end
-    return None
-
-
 def plan_deadlines(
     plan: Plan,
     params: RuleParameters,
     *,
     departement: str | None = None,
     deposit_date: dt.date | None = None,
+    decision_before_deposit: bool = True,
 ) -> list[Deadline]:
-    """Every deadline of the plan, in the order a case worker meets them."""
+    """Every deadline of the plan, in the order a case worker meets them.
+
+    The AKTO decision counts from the deposit. Until the deposit date is known, a plan
+    (simulator, preview) shows it counted from the last day to deposit; a dossier does not
+    carry it yet (`decision_before_deposit=False`): its silence means nothing before a deposit.
+    """
     found: list[Deadline] = []
+    deposit = deposit_due(plan, params.deposit, departement) if params.deposit else None
+    if params.opinion and params.opinion.required:
+        # 003 fiche CAR: the favourable opinion comes before the request to AKTO.
+        due = deposit or plan.contract_start
+        found.append(_deadline("fpett_opinion", due, params.opinion.source, departement))
     if params.fund_reservation and params.fund_reservation.required:
         due = plan.contract_start - dates.ONE_DAY
         found.append(
             _deadline("fund_reservation", due, params.fund_reservation.source, departement)
         )
     if params.deposit:
-        due = deposit_due(plan, params.deposit, departement)
-        found.append(_deadline("akto_deposit", due, params.deposit.source, departement))
-        if params.decision:
-            base = deposit_date or due
+        found.append(_deadline("akto_deposit", deposit, params.deposit.source, departement))
+        if params.decision and (deposit_date or decision_before_deposit):
             found.append(
                 _deadline(
                     "akto_decision",
-                    dates.add_calendar_days(base, params.decision.days),
+                    dates.add_calendar_days(deposit_date or deposit, params.decision.days),
                     params.decision.source,
                     departement,
                     params.decision.silence,
                 )
             )
-    window_end = mission_window_end(plan, params)
-    if window_end:
-        source = (params.mission_after_training or params.mission_in_contract).source
-        found.append(_deadline("mission_obligation", window_end, source, departement))
+    obligations = plan_obligation_rules(plan, params)
+    if obligations:
+        last = max(obligations, key=lambda o: o.window_end)
+        found.append(_deadline("mission_obligation", last.window_end, last.source, departement))
+    if params.reimbursement and plan.training_end:
+        # 003 (CIPI, CDPI, CAR): after the training; the delay is a parameter.
+        due = dates.add_calendar_days(plan.training_end, params.reimbursement.days_after_training)
+        found.append(
+            _deadline("reimbursement_request", due, params.reimbursement.source, departement)
+        )
     return found

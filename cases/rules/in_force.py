@@ -1,10 +1,10 @@
 """Reads for the rules engine: the rule set and rate in force, the certification listing."""
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from accords.models import CertificationListEntry, FundingProgramme, FundingRate, RuleSet
 from accords.params import RuleParameters
-from cases.rules.deadlines import Deadline
 from cases.rules.engine import Listing, is_eligible
 from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, Rate
@@ -18,6 +18,27 @@ def rule_set_in_force(dispositif: str, on: dt.date) -> RuleSet | None:
         .order_by("-valid_from")
         .first()
     )
+
+
+def rule_sets_in_force(keys: Iterable[tuple[str, dt.date]]) -> dict[tuple, RuleSet]:
+    """`rule_set_in_force` for many (dispositif, day) pairs, in one query (a page of a list)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    candidates = list(
+        RuleSet.objects.filter(dispositif__in={d for d, _ in keys}).order_by("-valid_from")
+    )
+    found = {}
+    for dispositif, day in keys:
+        for rule_set in candidates:  # the latest start first, as in rule_set_in_force
+            if (
+                rule_set.dispositif == dispositif
+                and rule_set.valid_from <= day
+                and (rule_set.valid_to is None or rule_set.valid_to >= day)
+            ):
+                found[dispositif, day] = rule_set
+                break
+    return found
 
 
 def rate_in_force(
@@ -66,9 +87,13 @@ def rules_answer(
     rule_set: RuleSet | None,
     findings: list[Finding],
     funding: FundingEstimate,
-    deadlines: list[Deadline],
+    deadlines: Sequence,
 ) -> dict:
-    """The shape the simulator answers with, also used for a dossier's rules report."""
+    """The shape the simulator answers with, also used for a dossier's rules report.
+
+    `deadlines` are `cases.rules.deadlines.Deadline` (not imported: that module reads the
+    obligations, which read the rule set in force from here).
+    """
     return {
         "eligible": is_eligible(findings),
         "rule_set": rule_set_summary(rule_set) if rule_set else None,

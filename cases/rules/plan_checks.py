@@ -14,6 +14,7 @@ from django.utils import timezone
 from accords.params import RuleParameters
 from cases.models import Dossier, Mission
 from cases.rules import deadlines as rule_deadlines
+from cases.rules import obligations
 from cases.rules.engine import check_plan, french_number
 from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
@@ -97,12 +98,16 @@ def dossier_funding(dossier: Dossier) -> FundingEstimate:
     return estimate(dossier.planned_training_hours, rate)
 
 
-def dossier_deadlines(dossier: Dossier, params: RuleParameters) -> list[rule_deadlines.Deadline]:
+def dossier_deadlines(
+    dossier: Dossier, params: RuleParameters, *, decision_before_deposit: bool = True
+) -> list[rule_deadlines.Deadline]:
+    """The plan's deadlines, with the dossier's agency (public holidays) and deposit date."""
     return rule_deadlines.plan_deadlines(
         dossier_plan(dossier),
         params,
         departement=dossier.agency.departement,
         deposit_date=dossier.deposit_date,
+        decision_before_deposit=decision_before_deposit,
     )
 
 
@@ -179,28 +184,27 @@ def deposit_findings(dossier: Dossier, params: RuleParameters, today: dt.date) -
     ]
 
 
-def post_training_findings(
-    dossier: Dossier, params: RuleParameters, today: dt.date
-) -> list[Finding]:
-    rule = params.mission_after_training
-    if rule is None or dossier.training_end is None:
-        return []
-    window_end = dossier.training_end + relativedelta(months=rule.window_months)
-    if today <= window_end:
-        return []
-    done = _sum(dossier.missions.filter(start__gt=dossier.training_end, start__lte=window_end))
-    if done * rule.denominator >= dossier.planned_training_hours * rule.numerator:
-        return []
+# The finding an obligation left unmet at the close of its window raises (DOMAIN.md §7).
+UNMET_CODES = {
+    obligations.IN_CONTRACT: "mission_hours_below_minimum",
+    obligations.AFTER_TRAINING: "post_training_missions_insufficient",
+}
+
+
+def obligation_findings(dossier: Dossier, params: RuleParameters, today: dt.date) -> list[Finding]:
+    """A warning for each mission obligation whose window closed below the hours needed."""
     return [
         Finding(
-            code="post_training_missions_insufficient",
+            code=UNMET_CODES[found.kind],
             severity="warning",
-            message=f"Missions après la formation : {french_number(done)} h au "
-            f"{window_end:%d/%m/%Y}, il fallait au moins {rule.numerator}/{rule.denominator} "
-            "des heures de formation.",
-            source=rule.source,
+            message=f"{found.label} : {french_number(found.hours_done)} h au "
+            f"{found.window_end:%d/%m/%Y}, il en fallait au moins "
+            f"{french_number(found.hours_needed)} h ({found.rule}).",
+            source=found.source,
             field="missions",
         )
+        for found in obligations.dossier_obligations(dossier, params, today=today)
+        if found.verdict == obligations.UNMET
     ]
 
 
@@ -221,7 +225,7 @@ def step_findings(
     if Check.DEPOSIT_DELAY in checks:
         found += deposit_findings(dossier, params, today)
     if Check.POST_TRAINING in checks:
-        found += post_training_findings(dossier, params, today)
+        found += obligation_findings(dossier, params, today)
     return found
 
 

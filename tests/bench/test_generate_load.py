@@ -12,7 +12,7 @@ from django.db.models import Count, Min
 from bench.loadgen import generate
 from bench.loadgen.timeline import STATES_OF
 from cases.choices import Dispositif, DossierState, Role
-from cases.deadlines import expected_deadlines
+from cases.deadlines import expected_deadlines, fact_date
 from cases.models import (
     Agency,
     ClientCompany,
@@ -26,6 +26,7 @@ from cases.models import (
     Worker,
 )
 from cases.rules.in_force import rule_set_in_force
+from cases.rules.obligations import MET, dossier_obligations
 from notifications.models import Notification
 
 S = DossierState
@@ -181,13 +182,36 @@ def test_deadlines_are_those_the_product_computes(loaded):
         Deadline.objects.filter(dossier__state__in=[S.CLOSED, S.CANCELLED]).values_list(
             "status", flat=True
         )
-    ) <= {"met", "waived"}
+    ) <= {"met", "met_late", "waived"}
     assert Deadline.objects.filter(status="open").exists()
     notified = Notification.objects.filter(deadline__isnull=False)
     assert notified.exists()
     assert all(n.deadline.status == "open" for n in notified)
     assert notified.filter(read_at__isnull=True).exists()
     assert notified.filter(read_at__isnull=False).exists()
+
+
+def test_deadline_statuses_follow_the_facts(loaded):
+    """A met deadline is « respectée en retard » when its fact is dated after the due date
+    (cases.deadlines.met_status); the mission obligation is met as cases.rules.obligations
+    reads the generated missions."""
+    met = Deadline.objects.filter(status__in=["met", "met_late"]).select_related("dossier")
+    kinds = set()
+    for deadline in met:
+        kinds.add((deadline.kind, deadline.status))
+        if deadline.kind == "mission_obligation":
+            assert deadline.status == "met", deadline.pk
+            verdicts = {o.verdict for o in dossier_obligations(deadline.dossier, today=TODAY)}
+            assert verdicts == {MET}, deadline.dossier_id
+            continue
+        fact = fact_date(deadline.dossier, deadline.kind)
+        assert fact is not None, deadline.pk
+        assert deadline.status == ("met_late" if fact > deadline.due else "met"), deadline.pk
+    assert {("akto_deposit", "met"), ("akto_deposit", "met_late")} <= kinds
+    assert ("mission_obligation", "met") in kinds
+    for deadline in Deadline.objects.filter(kind="mission_obligation", status="open"):
+        verdicts = {o.verdict for o in dossier_obligations(deadline.dossier, today=TODAY)}
+        assert MET not in verdicts or len(verdicts) > 1, deadline.dossier_id
 
 
 def test_fixed_accounts_with_their_roles(loaded):

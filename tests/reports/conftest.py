@@ -35,9 +35,15 @@ from tests.factories import (
 D = dt.date
 
 
-def deadline(dossier, kind, due):
+def deadline(dossier, kind, due, status="open"):
     return Deadline.objects.create(
-        dossier=dossier, kind=kind, label=kind, due=due, safe_date=due, source="test"
+        dossier=dossier,
+        kind=kind,
+        label=kind,
+        due=due,
+        safe_date=due,
+        source="test",
+        status=status,
     )
 
 
@@ -110,12 +116,13 @@ def data(db):
     d8 = DossierFactory(cpi=True, agency=a, state="closed", contract_start=D(2025, 12, 15))
     d9 = DossierFactory(cai=True, agency=a, contract_start=D(2026, 7, 1))
 
-    # AKTO deposit deadlines (as the rules engine computes them) and mission windows.
-    deadline(d1, "akto_deposit", D(2026, 3, 7))
-    deadline(d2, "akto_deposit", D(2026, 1, 10))
-    deadline(d6, "akto_deposit", D(2026, 2, 2))
-    deadline(d7, "akto_deposit", D(2026, 5, 9))
-    deadline(d8, "akto_deposit", D(2025, 12, 20))
+    # AKTO deposit deadlines (as the rules engine computes them, with the status deadlines_sync
+    # gives them from the deposit date) and mission windows.
+    deadline(d1, "akto_deposit", D(2026, 3, 7), "met")  # deposited 03-04
+    deadline(d2, "akto_deposit", D(2026, 1, 10), "met_late")  # deposited 01-20
+    deadline(d6, "akto_deposit", D(2026, 2, 2), "met")  # deposited 02-01
+    deadline(d7, "akto_deposit", D(2026, 5, 9), "met")  # deposited 05-06
+    deadline(d8, "akto_deposit", D(2025, 12, 20), "met")
     deadline(d3, "mission_obligation", D(2026, 5, 3))
     deadline(d4, "mission_obligation", D(2026, 9, 30))
     deadline(d6, "mission_obligation", D(2026, 9, 30))

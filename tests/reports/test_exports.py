@@ -45,9 +45,11 @@ def test_csv_columns(users):
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == [
         "Dispositif",
-        "Dossiers déposés",
+        "Échéances de dépôt échues",
         "Déposés dans le délai",
-        "Déposés en retard",
+        "En retard",
+        "dont déposés en retard",
+        "dont non déposés à la date limite",
         "Taux de dépôt dans le délai (%)",
     ]
     assert rows[-1][0] == "Total" and rows[-1][1] == "s"

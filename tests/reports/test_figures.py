@@ -7,6 +7,7 @@ import pytest
 from reports import figures
 from reports.periods import year
 from reports.scope import Scope
+from tests.reports.conftest import D, deadline
 
 AS_OF = dt.date(2026, 12, 31)
 
@@ -84,19 +85,27 @@ def test_hours_and_funds(qs):
     assert t["totals"]["estimated"] == figures.RATE_UNKNOWN
 
 
-def test_deposits_on_time(qs):
+def test_deposits_on_time(qs, data):
+    """DOMAIN.md §3, §4: on time = deadline met; late = met late or breached (D.6325-1)."""
+    deadline(data.d9, "akto_deposit", D(2026, 7, 8), "breached")  # CAI, never deposited
+    deadline(data.d3, "akto_deposit", D(2026, 2, 7), "waived")  # lifted: not counted
     t = figures.deposits_on_time(qs)
     rows = rows_by(t, "dispositif")
     # CPI: d1 deposited 03-04 ≤ due 03-07 (on time); d2 deposited 01-20 > due 01-10 (late).
     cpi = rows[figures.dispositif_label("CPI")]
-    assert (cpi["deposited"], cpi["on_time"], cpi["late"], cpi["rate"]) == (2, 1, 1, 50.0)
-    # d6 (CAR) 02-01 ≤ 02-02; d7 (Pro-A) 05-06 ≤ 05-09: 3 on time out of 4 = 75 %.
+    assert (cpi["assessed"], cpi["on_time"], cpi["late"], cpi["rate"]) == (2, 1, 1, 50.0)
+    assert (cpi["deposited_late"], cpi["not_deposited"]) == (1, 0)
+    cai = rows[figures.dispositif_label("CAI")]
+    assert (cai["assessed"], cai["late"], cai["not_deposited"], cai["rate"]) == (1, 1, 1, 0.0)
+    # d6 (CAR) 02-01 ≤ 02-02; d7 (Pro-A) 05-06 ≤ 05-09: 3 on time out of 5 = 60 %.
     assert t["totals"] == {
         "dispositif": "Total",
-        "deposited": 4,
+        "assessed": 5,
         "on_time": 3,
-        "late": 1,
-        "rate": 75.0,
+        "late": 2,
+        "deposited_late": 1,
+        "not_deposited": 1,
+        "rate": 60.0,
     }
 
 

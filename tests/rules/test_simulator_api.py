@@ -98,7 +98,7 @@ DEADLINES = {
     "CAI": ["akto_deposit", "akto_decision"],
     "CIPI": ["fund_reservation", "mission_obligation"],
     "CDPI": ["fund_reservation", "mission_obligation"],
-    "CAR": ["akto_deposit", "mission_obligation"],
+    "CAR": ["fpett_opinion", "akto_deposit", "mission_obligation"],  # 003 fiche CAR: opinion
     "PRO_A_INTERIM": ["akto_deposit", "akto_decision"],
     "PRO_A_PERMANENT": ["akto_deposit", "akto_decision"],
 }

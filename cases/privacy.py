@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.choices import FINAL_STATES
 from cases.models import Document, Dossier, DossierEvent, Mission, SensitiveDataAccess, Worker
+from cases.uploads import stored_file_delete_on_commit
 from notifications.models import Deadline, Notification
 
 ANONYMOUS_NAME = "ANONYME"
@@ -74,8 +75,7 @@ def worker_anonymise(*, worker_id: int, older_than_days: int) -> bool:
     Deadline.objects.filter(dossier_id__in=dossier_ids).update(waiver_reason="")
     Notification.objects.filter(dossier_id__in=dossier_ids).update(message=ANONYMISED_NOTICE)
     for document in Document.objects.filter(dossier_id__in=dossier_ids).exclude(file=""):
-        name, storage = document.file.name, document.file.storage
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        stored_file_delete_on_commit(document.file)  # the files go once this commits
     Document.objects.filter(dossier_id__in=dossier_ids).update(file="", note="")
 
     # The history holds copies of names, tutors, notes and file names: the person's goes.

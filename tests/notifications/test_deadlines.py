@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cases.choices import DossierState
-from cases.services import dossier_run_transition, mission_save
+from cases.services import dossier_run_transition, mission_create
 from notifications.choices import DeadlineKind, DeadlineStatus
 from notifications.models import Deadline, Notification
 from notifications.services.deadlines import deadlines_sync
@@ -114,9 +114,9 @@ def test_cipi_mission_hours_meet_the_obligation(agency, manager):
         "end": dt.date(2026, 3, 27),
         "hours": Decimal("69.99"),
     }
-    mission_save(by=manager, data=mission)
+    mission_create(by=manager, data=mission)
     assert deadline(dossier, DeadlineKind.MISSION_OBLIGATION).status == DeadlineStatus.OPEN
-    mission_save(
+    mission_create(
         by=manager,
         data={
             **mission,

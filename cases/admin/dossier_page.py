@@ -129,7 +129,7 @@ def dossier_timeline(dossier: Dossier, deadlines: list) -> list[TimelineItem]:
 EVENT_KINDS = {
     "created": "Dossier créé",
     "edited": "Dossier modifié",
-    "document": "Pièce déposée",
+    "document": "Pièce du dossier",
     "deemed_decision": "Décision réputée (silence de l'AKTO)",
     "deadline_waived": "Échéance levée",
 }

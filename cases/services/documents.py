@@ -89,8 +89,8 @@ def document_upload(
     document.full_clean()
     document._history_user = by
     document.save()
-    comment = "Pièce reçue" if file else "Pièce attendue"
-    _event(document, by, f"{comment} : {document.get_kind_display()}.")
+    what = "pièce reçue" if file else "pièce attendue"
+    _event(document, by, f"{document.get_kind_display()} : {what}.", status=document.status)
     logger.info("document %s added to dossier %s by %s", document.pk, dossier.pk, by)
     return document
 
@@ -144,7 +144,7 @@ def document_delete(*, document_id: int, by) -> None:
         dossier_id=document.dossier_id,
         actor=by,
         kind="document",
-        comment=f"Pièce supprimée : {document.get_kind_display()}.",
+        comment=f"{document.get_kind_display()} : pièce supprimée.",
         data={"kind": document.kind},
     )
     file = document.file

@@ -9,6 +9,7 @@ from cases.exceptions import DossierForbidden, DossierLocked, DossierNotFound
 from cases.models import Dossier, DossierEvent
 from cases.permissions import may_edit_dossier, scope_dossiers
 from cases.services.scope import (
+    changed_values,
     locked_in_scope,
     reject_unknown_fields,
     require_choosable,
@@ -103,7 +104,7 @@ def dossier_update(*, dossier_id: int, by, data: dict) -> Dossier:
         raise DossierLocked(
             f"Un dossier à l'état « {dossier.get_state_display()} » ne peut plus être modifié."
         )
-    require_choosable(by, data)
+    require_choosable(by, changed_values(dossier, data))
     fields = dict(data)
     changed: list[str] = []
     if "client_companies" in fields:

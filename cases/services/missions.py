@@ -9,6 +9,7 @@ from cases import selectors
 from cases.exceptions import DossierNotFound
 from cases.models import Dossier, Mission
 from cases.services.scope import (
+    changed_values,
     locked_in_scope,
     reject_unknown_fields,
     require_choosable,
@@ -49,7 +50,7 @@ def mission_update(*, mission_id: int, by, data: dict) -> Mission:
     mission = locked_in_scope(selectors.mission_list(user=by), mission_id)
     if mission is None:
         raise DossierNotFound("Mission introuvable.")
-    require_choosable(by, data)
+    require_choosable(by, changed_values(mission, data))
     previous_dossier_id = mission.dossier_id
     for name, value in data.items():
         setattr(mission, name, value)

@@ -59,6 +59,19 @@ def require_choosable(by, data: dict) -> None:
                 raise OutOfScope(text, errors={field: [text]})
 
 
+def changed_values(instance, data: dict) -> dict:
+    """The entries of `data` that differ from `instance` (to-many relations: always kept).
+
+    An update checks only the relations it changes: a record already attached stays
+    acceptable even if it would not be offered today (a colleague who moved agency).
+    """
+    return {
+        name: value
+        for name, value in data.items()
+        if isinstance(value, list | tuple | set) or getattr(instance, name) != value
+    }
+
+
 def _choosable(by, record: Model) -> bool:
     return selectors.choices_for(type(record), user=by).filter(pk=record.pk).exists()
 

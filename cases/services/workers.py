@@ -10,6 +10,7 @@ from cases.models import Worker
 from cases.models.workers import HEALTH_FIELDS
 from cases.permissions import may_see_health_data, may_see_nir
 from cases.services.scope import (
+    changed_values,
     locked_in_scope,
     reject_unknown_fields,
     require_choosable,
@@ -66,7 +67,7 @@ def worker_update(*, worker_id: int, by, data: dict) -> Worker:
         raise DossierNotFound("Salarié introuvable.")
     data = {name: value for name, value in data.items() if name != "agency"}
     _check_sensitive(by, data, worker)
-    require_choosable(by, data)
+    require_choosable(by, changed_values(worker, data))
     for name, value in data.items():
         setattr(worker, name, value)
     worker.full_clean()

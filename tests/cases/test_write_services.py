@@ -249,3 +249,15 @@ def test_nobody_deletes_a_shared_record_in_use(user, mine, administrator):
     assert list(dossier.client_companies.all()) == [company]
     unused = ClientCompanyFactory()
     services.client_company_delete(client_company_id=unused.pk, by=administrator)
+
+
+def test_an_update_checks_only_the_relations_it_changes(user, mine, theirs):
+    """A colleague who moved to another agency stays the case worker of their old dossiers:
+    sending the dossier back unchanged is no forged id."""
+    colleague = UserFactory(agencies=[theirs])
+    dossier = DossierFactory(agency=mine, case_worker=colleague)
+    services.dossier_update(
+        dossier_id=dossier.pk, by=user, data={"case_worker": colleague, "notes": "Vu."}
+    )
+    dossier.refresh_from_db()
+    assert (dossier.case_worker, dossier.notes) == (colleague, "Vu.")

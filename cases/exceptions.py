@@ -59,3 +59,14 @@ class DossierLocked(DossierError):
     """A closed or cancelled dossier is no longer edited."""
 
     code = "dossier_locked"
+
+
+class OutOfScope(DossierForbidden):
+    """A record named in the request (a dossier, a worker, an agency…) is not one the user
+    may use: another agency's, or one their role may not write to. Nothing is written."""
+
+
+class RecordInUse(DossierError):
+    """The record is used by dossiers or missions, so it cannot be deleted."""
+
+    code = "record_in_use"

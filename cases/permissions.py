@@ -36,6 +36,13 @@ read in the admin.
 | fpett_advisor     | no worker record      | yes (CAR)   | no                 |
 | cpne_reporter     | nothing individual    | no          | no                 |
 | administrator     | full                  | yes         | reads it           |
+
+Client companies and training providers belong to no agency: every agency's dossiers and
+missions may use the same one. Whoever may add them (table below) creates them; a case worker
+or agency manager changes one only while no dossier or mission of an agency outside their own
+uses it (a shared record is not rewritten under another agency's feet); administrators change
+any. Nobody deletes one that a dossier or a mission uses. The services enforce this
+(`may_change_shared_record`, `may_delete_shared_record`), whatever path the write comes from.
 """
 
 from django.db.models import QuerySet
@@ -154,6 +161,32 @@ def may_edit_dossier(user, *, dispositif: str, agency_id: int | None) -> bool:
     if user.role == Role.TRAINING_MANAGER and dispositif != Dispositif.PRO_A_PERMANENT:
         return False
     return agency_id in agency_ids(user)
+
+
+def scope_editable_dossiers(queryset: QuerySet, user) -> QuerySet:
+    """Restrict a Dossier queryset to the dossiers `user` may edit: `may_edit_dossier` as a
+    filter, for the dossiers offered in forms (a document or a mission to attach)."""
+    if not may_edit_records(user):
+        return queryset.none()
+    if is_administrator(user):
+        return queryset
+    queryset = queryset.filter(agency_id__in=sorted(agency_ids(user)))
+    if user.role == Role.TRAINING_MANAGER:
+        queryset = queryset.filter(dispositif=Dispositif.PRO_A_PERMANENT)
+    return queryset
+
+
+def may_change_shared_record(user, model_name: str, *, used_by_agency_ids) -> bool:
+    """Whether `user` may change a client company or training provider that the dossiers and
+    missions of `used_by_agency_ids` use (see the module docstring)."""
+    if not may_access_model(user, model_name, "change"):
+        return False
+    return is_administrator(user) or set(used_by_agency_ids) <= agency_ids(user)
+
+
+def may_delete_shared_record(user, model_name: str, *, in_use: bool) -> bool:
+    """Whether `user` may delete a client company or training provider; never one in use."""
+    return not in_use and may_access_model(user, model_name, "delete")
 
 
 def may_view_dossier(user, dossier) -> bool:

@@ -25,6 +25,7 @@ from cases.models import (
     Worker,
 )
 from cases.signals import dossiers_anonymised, person_export_requested
+from cases.uploads import stored_file_delete_on_commit
 
 ANONYMOUS_NAME = "ANONYME"
 
@@ -81,8 +82,7 @@ def worker_anonymise(*, worker_id: int, older_than_days: int) -> bool:
     Deadline.objects.filter(dossier_id__in=dossier_ids).update(waiver_reason="")
     dossiers_anonymised.send(sender=Dossier, dossier_ids=dossier_ids)
     for document in Document.objects.filter(dossier_id__in=dossier_ids).exclude(file=""):
-        name, storage = document.file.name, document.file.storage
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        stored_file_delete_on_commit(document.file)  # the files go once this commits
     Document.objects.filter(dossier_id__in=dossier_ids).update(file="", note="")
 
     # The history holds copies of names, tutors, notes and file names: the person's goes.

@@ -23,10 +23,13 @@ from cases.models import (
     Worker,
 )
 from cases.permissions import (
+    agency_ids,
+    is_administrator,
     may_see_individual_data,
     scope_agencies,
     scope_by_agency,
     scope_dossiers,
+    scope_editable_dossiers,
 )
 
 
@@ -84,6 +87,47 @@ def mission_list(*, user) -> QuerySet[Mission]:
 def document_list(*, user) -> QuerySet[Document]:
     """Documents follow their dossier: whoever sees the dossier sees its documents."""
     return Document.objects.filter(dossier__in=scope_dossiers(Dossier.objects.all(), user))
+
+
+def dossier_choices(*, user) -> QuerySet[Dossier]:
+    """The dossiers `user` may attach a document or a mission to."""
+    return scope_editable_dossiers(Dossier.objects.select_related("worker"), user)
+
+
+def colleague_list(*, user) -> QuerySet[User]:
+    """The people `user` may name on a dossier (its case worker): those of their agencies."""
+    if is_administrator(user):
+        return User.objects.all()
+    return User.objects.filter(agencies__in=sorted(agency_ids(user))).distinct()
+
+
+# What a form (admin or API) may offer for a relation to each model: the records the user may
+# use, read through the same scoping as the lists. A relation to a model missing here offers
+# nothing, so that a new one is scoped before it is usable.
+CHOICES = {
+    Agency: agency_list,
+    Worker: worker_list,
+    Dossier: dossier_choices,
+    User: colleague_list,
+    ClientCompany: client_company_list,
+    TrainingProvider: training_provider_list,
+    Mission: mission_list,
+    Document: document_list,
+}
+
+
+def choices_for(model, *, user) -> QuerySet:
+    """The records of `model` that `user` may choose in a form, or none."""
+    selector = CHOICES.get(model)
+    return selector(user=user) if selector else model._default_manager.none()
+
+
+def organisation_user_agencies(organisation: ClientCompany | TrainingProvider) -> set[int]:
+    """The agencies whose dossiers or missions use a client company or training provider."""
+    agencies = set(organisation.dossiers.values_list("agency_id", flat=True))
+    if isinstance(organisation, ClientCompany):
+        agencies |= set(organisation.missions.values_list("worker__agency_id", flat=True))
+    return agencies
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ DOMAIN_STATUS = {
     "transition_blocked": status.HTTP_409_CONFLICT,
     "concurrent_change": status.HTTP_409_CONFLICT,
     "dossier_locked": status.HTTP_409_CONFLICT,
+    "record_in_use": status.HTTP_409_CONFLICT,
 }
 INVALID_DETAIL = "Les données envoyées ne sont pas valides."
 

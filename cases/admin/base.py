@@ -1,13 +1,16 @@
-"""What every admin page of the cases app shares: role permissions and agency scope."""
+"""What every admin page of the cases app shares: role permissions, agency scope, the choices
+its forms offer and the services its saves and deletions go through."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
 
-from cases import permissions
+from cases import permissions, selectors
 from cases.admin.sensitive import SensitiveLookupsMixin
-from cases.models import (
-    Agency,
-    Worker,
-)
+from cases.exceptions import DossierError
+from cases.models import Agency
 
 
 class RoleAccessMixin:
@@ -32,7 +35,124 @@ class RoleAccessMixin:
         return self._may(request, "delete")
 
 
-class AgencyScopedAdmin(SensitiveLookupsMixin, RoleAccessMixin, admin.ModelAdmin):
+class ScopedChoicesMixin:
+    """Every relation a form offers (select, autocomplete, inline) lists only the records the
+    user may use: `cases.selectors.choices_for`, as the API's serializers. A posted id outside
+    them is refused by the form, and again by the service."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs["queryset"] = selectors.choices_for(db_field.related_model, user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["queryset"] = selectors.choices_for(db_field.related_model, user=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Autocomplete answers (another form's relation to this model) hold only choices."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            choices = selectors.choices_for(self.model, user=request.user)
+            queryset = queryset.filter(pk__in=choices.values("pk"))
+        return queryset, may_have_duplicates
+
+
+def error_text(error: Exception) -> str:
+    """A service's refusal as one French sentence for the admin's message bar."""
+    if isinstance(error, DossierError):
+        details = [f"{field} : {' '.join(msgs)}" for field, msgs in error.errors.items()]
+        return " ".join([error.message, *details])
+    return " ".join(error.messages)
+
+
+class ServiceWritesMixin:
+    """The admin is a client of the services: saving calls `create_service(by=, data=)` or
+    `update_service(<service_id>=, by=, data=)` with the form's cleaned values (only the
+    changed ones on an edit), deleting calls `delete_service(<service_id>=, by=)`, row by
+    row for the bulk action. A refusal rolls the whole request back and says why."""
+
+    create_service = None
+    update_service = None
+    delete_service = None
+    service_id = None  # keyword of the record's id in the update and delete services
+
+    def service_data(self, form, change: bool) -> dict:
+        names = form.changed_data if change else list(form.fields)
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+    def save_model(self, request, obj, form, change):
+        data = self.service_data(form, change)
+        if change and not data:
+            return
+        if change:
+            saved = type(self).update_service(
+                **{self.service_id: obj.pk}, by=request.user, data=data
+            )
+        else:
+            saved = type(self).create_service(by=request.user, data=data)
+        take_saved(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        """The service set the form's many-to-many relations; only the inlines are left."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(**{self.service_id: obj.pk}, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            type(self).delete_service(**{self.service_id: pk}, by=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (DossierError, ValidationError) as error:
+            self.message_user(request, error_text(error), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (DossierError, ValidationError) as error:
+            self.message_user(request, error_text(error), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected_via_services, name, description)
+        return actions
+
+
+def delete_selected_via_services(modeladmin, request, queryset):
+    """Django's « delete selected » (confirmation page included), all or nothing."""
+    try:
+        with transaction.atomic():
+            return delete_selected(modeladmin, request, queryset)
+    except (DossierError, ValidationError) as error:
+        modeladmin.message_user(request, error_text(error), level=messages.ERROR)
+        return None
+
+
+delete_selected_via_services.allowed_permissions = delete_selected.allowed_permissions
+
+
+def take_saved(obj, saved) -> None:
+    """Make the admin's unsaved instance the row the service wrote (its id, its values), so
+    that the inlines, the change message and the redirect that follow see it."""
+    for field in obj._meta.concrete_fields:
+        # Through __dict__: a protected FSM field refuses assignment (django-fsm).
+        obj.__dict__[field.attname] = saved.__dict__.get(field.attname)
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+class AgencyScopedAdmin(
+    SensitiveLookupsMixin, ServiceWritesMixin, ScopedChoicesMixin, RoleAccessMixin, admin.ModelAdmin
+):
     """Rows belong to an agency: each user sees only their agencies' rows."""
 
     agency_path = "agency"
@@ -41,15 +161,6 @@ class AgencyScopedAdmin(SensitiveLookupsMixin, RoleAccessMixin, admin.ModelAdmin
         return permissions.scope_by_agency(
             super().get_queryset(request), request.user, self.agency_path
         )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agency":
-            kwargs["queryset"] = _agencies_of(request.user)
-        elif db_field.name == "worker":
-            kwargs["queryset"] = permissions.scope_by_agency(
-                Worker.objects.select_related("agency"), request.user
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _agencies_of(user):

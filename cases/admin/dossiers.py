@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin, FSMTransitionContext
 
 from cases import permissions, services
-from cases.admin.base import AgencyScopedAdmin, _agencies_of
+from cases.admin.base import AgencyScopedAdmin, ScopedChoicesMixin, error_text, take_saved
 from cases.admin.changelist import (
     AgencyFilter,
     CappedCountPaginator,
@@ -25,7 +25,7 @@ from cases.admin.changelist import (
 from cases.admin.dashboard import urgency
 from cases.admin.dossier_page import dossier_overview
 from cases.admin.history import ScopedHistoryAdmin
-from cases.admin.records import DOCUMENT_FILE_SIZE_CHECK
+from cases.admin.records import DocumentForm
 from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
 from cases.models import (
@@ -33,16 +33,14 @@ from cases.models import (
     Dossier,
     DossierEvent,
     Mission,
-    User,
 )
-from cases.refresh import dossier_refresh
 from cases.rules.plan_preview import PLAN_FIELDS, plan_preview
 from cases.workflow import transitions
 from cases.workflow.akto_package import akto_package_build
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
 
-class MissionInline(admin.TabularInline):
+class MissionInline(ScopedChoicesMixin, admin.TabularInline):
     model = Mission
     extra = 0
     fields = ["client_company", "start", "end", "hours"]
@@ -61,11 +59,11 @@ class MissionInline(admin.TabularInline):
         return permissions.may_access_model(request.user, "mission", "view")
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ScopedChoicesMixin, admin.TabularInline):
     model = Document
+    form = DocumentForm
     extra = 0
     fields = ["kind", "file", "status", "received_on", "note"]
-    formfield_overrides = DOCUMENT_FILE_SIZE_CHECK
 
     def has_add_permission(self, request, obj=None):
         return permissions.may_access_model(request.user, "document", "add")
@@ -136,6 +134,10 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     change_form_template = "django_fsm/fsm_admin_change_form.html"
     add_form_template = "admin/cases/dossier/add_form.html"
     inlines = [MissionInline, DocumentInline, DossierEventInline]
+    create_service = staticmethod(services.dossier_create)
+    update_service = staticmethod(services.dossier_update)
+    delete_service = staticmethod(services.dossier_delete)
+    service_id = "dossier_id"
     fieldsets = [
         (
             None,
@@ -198,8 +200,8 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), *self.step_fields]
-        if obj is not None:
-            readonly.append("dispositif")
+        if obj is not None:  # fixed once the dossier exists (services.DOSSIER_UPDATE_FIELDS)
+            readonly += ["dispositif", "agency", "worker"]
         return readonly
 
     def get_queryset(self, request):
@@ -239,13 +241,6 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         if obj is not None and obj.state in FINAL_STATES:
             return False
         return super().has_change_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "case_worker":
-            kwargs["queryset"] = User.objects.filter(
-                agencies__in=_agencies_of(request.user)
-            ).distinct()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="n°", ordering="pk")
     def number(self, obj):
@@ -332,26 +327,45 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
             {"preview": preview, "missing": labels},
         )
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or form.changed_data:
-            services.dossier_record_change(
-                dossier=obj, by=request.user, created=not change, changed=form.changed_data
-            )
-
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, Mission):
-                instance.worker = form.instance.worker
-            if isinstance(instance, Document) and instance.uploaded_by_id is None:
-                instance.uploaded_by = request.user
-            instance.save()
-        for instance in formset.deleted_objects:
-            instance.delete()
-        formset.save_m2m()
-        if formset.model is Mission:  # mission hours feed the mission-obligation deadlines
-            dossier_refresh(form.instance)
+        """Each inline row through its service: missions and documents of this dossier."""
+        formset.save(commit=False)  # no write: fills the lists the change message reads
+        writers = {Mission: self._write_mission, Document: self._write_document}
+        write = writers.get(formset.model)
+        if write is None:  # the history: read-only
+            return
+        fields = [name for name in formset.form.base_fields if name not in ("id", "DELETE")]
+        for row in formset.forms:
+            instance = row.instance
+            if row in formset.deleted_forms:
+                if instance.pk:
+                    write(request, form.instance, instance, None)
+            elif instance.pk is None:
+                if row.has_changed():
+                    data = {
+                        name: row.cleaned_data[name] for name in fields if name in row.cleaned_data
+                    }
+                    take_saved(instance, write(request, form.instance, None, data))
+            elif row.has_changed():
+                data = {name: row.cleaned_data[name] for name in row.changed_data if name in fields}
+                write(request, form.instance, instance, data)
+
+    @staticmethod
+    def _write_mission(request, dossier, mission, data):
+        if data is None:
+            return services.mission_delete(mission_id=mission.pk, by=request.user)
+        if mission is None:
+            data = {**data, "dossier": dossier, "worker": dossier.worker}
+            return services.mission_create(by=request.user, data=data)
+        return services.mission_update(mission_id=mission.pk, by=request.user, data=data)
+
+    @staticmethod
+    def _write_document(request, dossier, document, data):
+        if data is None:
+            return services.document_delete(document_id=document.pk, by=request.user)
+        if document is None:
+            return services.document_upload(dossier_id=dossier.pk, by=request.user, **data)
+        return services.document_update(document_id=document.pk, by=request.user, data=data)
 
     # The steps: django-fsm-2's button and step URL, run through the service for everyone.
 
@@ -420,10 +434,5 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
 
     def _back_to_dossier(self, request, dossier, error: DossierError | None = None):
         if error is not None:
-            self.message_user(request, _error_text(error), level=messages.ERROR)
+            self.message_user(request, error_text(error), level=messages.ERROR)
         return HttpResponseRedirect(reverse("admin:cases_dossier_change", args=[dossier.pk]))
-
-
-def _error_text(error: DossierError) -> str:
-    details = [f"{field} : {' '.join(msgs)}" for field, msgs in error.errors.items()]
-    return " ".join([error.message, *details])

@@ -1,10 +1,17 @@
 """Admin of the records a dossier refers to: agencies, workers, missions, documents, companies."""
 
+from django import forms
 from django.contrib import admin
-from django.db import models
+from django.core.files.uploadedfile import UploadedFile
 
-from cases import permissions
-from cases.admin.base import AgencyScopedAdmin, RoleAccessMixin, _agencies_of
+from cases import permissions, selectors, services
+from cases.admin.base import (
+    AgencyScopedAdmin,
+    RoleAccessMixin,
+    ScopedChoicesMixin,
+    ServiceWritesMixin,
+    _agencies_of,
+)
 from cases.admin.history import ScopedHistoryAdmin
 from cases.admin.sensitive import WorkerSensitiveAdminMixin
 from cases.models import (
@@ -17,10 +24,36 @@ from cases.models import (
     Worker,
 )
 from cases.models.workers import HEALTH_FIELDS
-from cases.upload_limits import validate_upload_size
+from cases.uploads import document_file_check
 
-# A file past DOCUMENT_MAX_UPLOAD_SIZE, stopped while it streamed in, is a form error.
-DOCUMENT_FILE_SIZE_CHECK = {models.FileField: {"validators": [validate_upload_size]}}
+
+class DocumentForm(forms.ModelForm):
+    """A document's form (its own page and the dossier's inline): a new file passes the
+    upload checks here, so the error shows under the field; the service checks it again."""
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if isinstance(file, UploadedFile):
+            document_file_check(file)
+        return file
+
+
+class SharedRecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, RoleAccessMixin, admin.ModelAdmin):
+    """Client companies and training providers: shared by every agency. A record used by
+    another agency's dossiers or missions is shown read-only to whoever may not change it
+    (cases.permissions, module docstring); the service refuses the change anyway."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not permissions.may_change_shared_record(
+            request.user,
+            self.model._meta.model_name,
+            used_by_agency_ids=selectors.organisation_user_agencies(obj),
+        ):
+            readonly += [
+                f.name for f in self.model._meta.fields if f.editable and not f.primary_key
+            ]
+        return readonly
 
 
 @admin.register(Agency)
@@ -34,15 +67,23 @@ class AgencyAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(ClientCompany)
-class ClientCompanyAdmin(RoleAccessMixin, admin.ModelAdmin):
+class ClientCompanyAdmin(SharedRecordAdmin):
     list_display = ["name", "siret", "city"]
     search_fields = ["name", "siret", "city"]
+    create_service = staticmethod(services.client_company_create)
+    update_service = staticmethod(services.client_company_update)
+    delete_service = staticmethod(services.client_company_delete)
+    service_id = "client_company_id"
 
 
 @admin.register(TrainingProvider)
-class TrainingProviderAdmin(RoleAccessMixin, admin.ModelAdmin):
+class TrainingProviderAdmin(SharedRecordAdmin):
     list_display = ["name", "siret", "nda_number", "city"]
     search_fields = ["name", "siret", "nda_number"]
+    create_service = staticmethod(services.training_provider_create)
+    update_service = staticmethod(services.training_provider_update)
+    delete_service = staticmethod(services.training_provider_delete)
+    service_id = "training_provider_id"
 
 
 @admin.register(DocumentRequirement)
@@ -57,6 +98,15 @@ class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdm
     list_filter = ["employment", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["last_name", "first_name", "=nir"]
     list_select_related = ["agency"]
+    create_service = staticmethod(services.worker_create)
+    update_service = staticmethod(services.worker_update)
+    delete_service = staticmethod(services.worker_delete)
+    service_id = "worker_id"
+
+    def get_readonly_fields(self, request, obj=None):
+        """A worker stays in the agency that recorded them."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "agency"] if obj is not None else readonly
 
     def get_exclude(self, request, obj=None):
         """Health data stays hidden from the roles that have no need for it."""
@@ -73,12 +123,30 @@ class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     list_select_related = ["worker", "client_company", "dossier"]
     search_fields = ["worker__last_name", "client_company__name"]
     date_hierarchy = "start"
+    create_service = staticmethod(services.mission_create)
+    update_service = staticmethod(services.mission_update)
+    delete_service = staticmethod(services.mission_delete)
+    service_id = "mission_id"
 
 
 @admin.register(Document)
 class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
     agency_path = "dossier__agency"
-    formfield_overrides = DOCUMENT_FILE_SIZE_CHECK
     list_display = ["dossier", "kind", "status", "received_on"]
     list_filter = ["kind", "status"]
     list_select_related = ["dossier__worker"]
+    form = DocumentForm
+    fields = ["dossier", "kind", "file", "status", "received_on", "note", "uploaded_by"]
+    update_service = staticmethod(services.document_update)
+    delete_service = staticmethod(services.document_delete)
+    service_id = "document_id"
+
+    @staticmethod
+    def create_service(*, by, data):
+        data = dict(data)
+        return services.document_upload(dossier_id=data.pop("dossier").pk, by=by, **data)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Who uploaded is the server's to say; a document stays with its dossier."""
+        readonly = [*super().get_readonly_fields(request, obj), "uploaded_by"]
+        return [*readonly, "dossier"] if obj is not None else readonly

@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 from pathlib import Path
 
-from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -39,31 +39,16 @@ from cases.models import (
     User,
     Worker,
 )
-from cases.models.documents import ALLOWED_EXTENSIONS
 from cases.models.workers import HEALTH_FIELDS
 from cases.permissions import (
-    agency_ids,
-    is_administrator,
     may_see_health_data,
     may_see_nir,
-    scope_agencies,
-    scope_by_agency,
-    scope_dossiers,
 )
 from cases.rules.obligations import dossier_obligations
 from cases.sensitive import mask_nir
+from cases.uploads import document_file_check
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
-# The first bytes of each accepted file type: a renamed executable is not a PDF.
-FILE_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-}
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
@@ -102,6 +87,24 @@ def _user(serializer) -> User | None:
     request = serializer.context.get("request")
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
+
+
+class ScopedChoicesMixin:
+    """Every writable relation offers only the records the request's user may use: the
+    choices come from `cases.selectors.choices_for`, per request (the services check the
+    same again, for callers that bypass a serializer)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user(self)
+        if user is None:  # the schema, built without a request
+            return fields
+        for field in fields.values():
+            relation = getattr(field, "child_relation", field)
+            if field.read_only or not isinstance(relation, serializers.RelatedField):
+                continue
+            relation.queryset = selectors.choices_for(relation.queryset.model, user=user)
+        return fields
 
 
 def _check_date_range(value: dt.date | None) -> dt.date | None:
@@ -182,7 +185,7 @@ class TrainingProviderSerializer(DescribedSerializerMixin, SiretMixin, serialize
         return attrs
 
 
-class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+class WorkerSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers.ModelSerializer):
     """A worker. The health fields (AT/MP, aptitude) appear only for the roles allowed."""
 
     nir = serializers.CharField(
@@ -233,10 +236,11 @@ class WorkerSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         fields = super().get_fields()
         user = _user(self)
         if user is not None:
-            fields["agency"].queryset = scope_agencies(Agency.objects.all(), user)
             if not may_see_health_data(user):
                 for name in HEALTH_FIELDS:
                     fields.pop(name, None)
+            if not may_see_nir(user):  # shown masked: never written back over the real one
+                fields["nir"].read_only = True
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             fields["agency"].read_only = True
         return fields
@@ -335,7 +339,7 @@ class PrefetchedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return PrefetchedManyRelatedField(**list_kwargs)
 
 
-class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers.ModelSerializer):
     """A dossier. `state` moves only through the transitions (`/transitions/{name}/`)."""
 
     serializer_related_field = PrefetchedPrimaryKeyRelatedField
@@ -398,29 +402,6 @@ class DossierSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
                 "du contrat."
             },
             "client_companies": {"required": False},
-        }
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = _user(self)
-        if user is not None:
-            for name, queryset in self._scoped_querysets(user).items():
-                if name in fields and not fields[name].read_only:
-                    field = fields[name]
-                    (
-                        field.child_relation if hasattr(field, "child_relation") else field
-                    ).queryset = queryset
-        return fields
-
-    @staticmethod
-    def _scoped_querysets(user) -> dict:
-        users = User.objects.all()
-        if not is_administrator(user):
-            users = users.filter(agencies__in=agency_ids(user)).distinct()
-        return {
-            "agency": scope_agencies(Agency.objects.all(), user),
-            "worker": scope_by_agency(Worker.objects.all(), user),
-            "case_worker": users,
         }
 
     @extend_schema_field(NextDeadlineSerializer(allow_null=True))
@@ -627,18 +608,10 @@ class TransitionInputSerializer(DescribedSerializerMixin, serializers.ModelSeria
         }
 
 
-class MissionSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+class MissionSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Mission
         fields = ["id", "worker", "dossier", "client_company", "start", "end", "hours"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = _user(self)
-        if user is not None:
-            fields["worker"].queryset = scope_by_agency(Worker.objects.all(), user)
-            fields["dossier"].queryset = scope_dossiers(Dossier.objects.all(), user)
-        return fields
 
     def validate_start(self, value):
         return _check_date_range(value)
@@ -695,7 +668,9 @@ class DocumentSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         return reverse("api:document-download", kwargs={"pk": document.pk})
 
 
-class DocumentUploadSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+class DocumentUploadSerializer(
+    ScopedChoicesMixin, DescribedSerializerMixin, serializers.ModelSerializer
+):
     """Multipart upload: the file is checked for type (extension and content) and size."""
 
     file = serializers.FileField(
@@ -706,33 +681,11 @@ class DocumentUploadSerializer(DescribedSerializerMixin, serializers.ModelSerial
         model = Document
         fields = ["dossier", "kind", "file", "note"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        user = _user(self)
-        if user is not None:
-            fields["dossier"].queryset = scope_dossiers(Dossier.objects.all(), user)
-        return fields
-
     def validate_file(self, upload):
-        limit = settings.DOCUMENT_MAX_UPLOAD_SIZE
-        if upload.size > limit:
-            raise serializers.ValidationError(
-                f"Le fichier dépasse la taille maximale ({limit // (1024 * 1024)} Mo)."
-            )
-        extension = Path(upload.name).suffix.lower().lstrip(".")
-        if extension not in ALLOWED_EXTENSIONS:
-            raise serializers.ValidationError(
-                "Type de fichier refusé : seuls les formats "
-                + ", ".join(ext.upper() for ext in ALLOWED_EXTENSIONS)
-                + " sont acceptés."
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not head.startswith(FILE_SIGNATURES[extension]):
-            raise serializers.ValidationError(
-                f"Le contenu du fichier ne correspond pas à son extension (.{extension})."
-            )
+        try:
+            document_file_check(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
         return upload
 
 

@@ -87,7 +87,27 @@ class EditableViewSet(
     mixins.UpdateModelMixin,
     ScopedViewSet,
 ):
-    """List, read, create and edit; no deletion (records are kept for the audit trail)."""
+    """List, read, create and edit; no deletion (records are kept for the audit trail).
+
+    Writes go through the entity's services: `create_service(by=, data=)` and
+    `update_service(<service_id>=, by=, data=)`, with the serializer's validated data.
+    """
+
+    create_service = None
+    update_service = None
+    service_id = None  # the update service's keyword for the record's id
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            by=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            **{self.service_id: serializer.instance.pk},
+            by=self.request.user,
+            data=serializer.validated_data,
+        )
 
 
 @extend_schema_view(
@@ -102,6 +122,9 @@ class WorkerViewSet(EditableViewSet):
 
     serializer_class = s.WorkerSerializer
     selector = staticmethod(selectors.worker_list)
+    create_service = staticmethod(services.worker_create)
+    update_service = staticmethod(services.worker_update)
+    service_id = "worker_id"
     filterset_class = WorkerFilter
     ordering_fields = ["last_name", "first_name", "birth_date", "created", "id"]
 
@@ -145,21 +168,13 @@ class WorkerViewSet(EditableViewSet):
     def create(self, request, *args, **kwargs):
         """The answer to a creation shows the full NIR and health data: logged as a read."""
         response = super().create(request, *args, **kwargs)
-        worker = getattr(self, "created_worker", None)
-        if worker is not None:
+        if (worker := getattr(self, "created", None)) is not None:
             self._log_read([worker], nir=True)
         return response
 
     def perform_create(self, serializer):
-        serializer.instance = services.worker_save(
-            by=self.request.user, data=serializer.validated_data
-        )
-        self.created_worker = serializer.instance
-
-    def perform_update(self, serializer):
-        serializer.instance = services.worker_save(
-            by=self.request.user, data=serializer.validated_data, worker=serializer.instance
-        )
+        super().perform_create(serializer)
+        self.created = serializer.instance
 
 
 @extend_schema_view(
@@ -181,6 +196,9 @@ class WorkerViewSet(EditableViewSet):
 class ClientCompanyViewSet(EditableViewSet):
     serializer_class = s.ClientCompanySerializer
     selector = staticmethod(selectors.client_company_list)
+    create_service = staticmethod(services.client_company_create)
+    update_service = staticmethod(services.client_company_update)
+    service_id = "client_company_id"
     search_fields = ["name", "siret", "city"]
     ordering_fields = ["name", "city", "id"]
 
@@ -201,6 +219,9 @@ class ClientCompanyViewSet(EditableViewSet):
 class TrainingProviderViewSet(EditableViewSet):
     serializer_class = s.TrainingProviderSerializer
     selector = staticmethod(selectors.training_provider_list)
+    create_service = staticmethod(services.training_provider_create)
+    update_service = staticmethod(services.training_provider_update)
+    service_id = "training_provider_id"
     search_fields = ["name", "siret", "nda_number", "city"]
     ordering_fields = ["name", "city", "id"]
 
@@ -240,6 +261,9 @@ class DossierViewSet(EditableViewSet):
 
     serializer_class = s.DossierSerializer
     selector = staticmethod(selectors.dossier_list)
+    create_service = staticmethod(services.dossier_create)
+    update_service = staticmethod(services.dossier_update)
+    service_id = "dossier_id"
     filterset_class = DossierFilter
     search_fields = [
         "akto_reference",
@@ -271,16 +295,6 @@ class DossierViewSet(EditableViewSet):
         if self.action in ("run_transition", "transitions"):
             return [ReadIndividualData()]
         return super().get_permissions()
-
-    def perform_create(self, serializer):
-        serializer.instance = services.dossier_create(
-            by=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.dossier_update(
-            dossier_id=serializer.instance.pk, by=self.request.user, data=serializer.validated_data
-        )
 
     @extend_schema(
         summary="Étapes que l'utilisateur peut lancer maintenant",
@@ -369,15 +383,9 @@ class MissionViewSet(EditableViewSet):
     filterset_class = MissionFilter
     ordering_fields = ["start", "end", "hours", "id"]
 
-    def perform_create(self, serializer):
-        serializer.instance = services.mission_save(
-            by=self.request.user, data=serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.mission_save(
-            by=self.request.user, data=serializer.validated_data, mission=serializer.instance
-        )
+    create_service = staticmethod(services.mission_create)
+    update_service = staticmethod(services.mission_update)
+    service_id = "mission_id"
 
 
 @extend_schema_view(
@@ -413,21 +421,28 @@ class DocumentViewSet(
 
     parser_classes = [SafeMultiPartParser, FormParser, SafeJSONParser]
 
+    def get_serializer_class(self):
+        """The input of each write; answers are always a DocumentSerializer."""
+        return {
+            "create": s.DocumentUploadSerializer,
+            "partial_update": s.DocumentUpdateSerializer,
+        }.get(self.action, s.DocumentSerializer)
+
     def create(self, request, *args, **kwargs):
-        upload = s.DocumentUploadSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
+        upload = self.get_serializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        document = services.document_upload(by=request.user, **upload.validated_data)
+        data = dict(upload.validated_data)
+        document = services.document_upload(
+            dossier_id=data.pop("dossier").pk, by=request.user, **data
+        )
         body = s.DocumentSerializer(document, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        document = self.get_object()
-        changes = s.DocumentUpdateSerializer(document, data=request.data, partial=True)
+        changes = self.get_serializer(self.get_object(), data=request.data, partial=True)
         changes.is_valid(raise_exception=True)
         document = services.document_update(
-            document=document, by=request.user, data=changes.validated_data
+            document_id=changes.instance.pk, by=request.user, data=changes.validated_data
         )
         return Response(s.DocumentSerializer(document, context=self.get_serializer_context()).data)
 

@@ -1,7 +1,12 @@
 """Demo data for a development machine: agencies, users, workers and dossiers in every state.
 
-Dossiers are walked through the real service, step by step, so that their history, dates and
-documents are what the product itself would have recorded.
+Workers, client companies, training providers, dossiers, their documents and missions are
+written by the real services, and dossiers are walked through their steps one by one, so that
+their history, dates and documents are what the product itself would have recorded.
+
+Demo-only direct writes, marked « DEMO ONLY » below: agencies and accounts (administrators
+create them in the admin; there is no service for them) and the back-dating of one dossier's
+plan (a state the product never writes, to show a deposit due tomorrow).
 """
 
 import datetime as dt
@@ -15,6 +20,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cases import services
 from cases.choices import (
     AgencyKind,
     CancellationReason,
@@ -28,10 +34,8 @@ from cases.choices import (
 from cases.models import (
     Agency,
     ClientCompany,
-    Document,
     DocumentRequirement,
     Dossier,
-    Mission,
     TrainingProvider,
     User,
     Worker,
@@ -254,6 +258,7 @@ def seed(var_dir: Path, today: dt.date | None = None) -> list[dict]:
 
 def _seed(today: dt.date) -> list[dict]:
     rng = random.Random(2026)
+    # DEMO ONLY: agencies and accounts are written directly (no service creates them).
     agencies = [
         Agency.objects.update_or_create(
             siret=siret,
@@ -270,23 +275,28 @@ def _seed(today: dt.date) -> list[dict]:
     accounts = _users(agencies)
     if Dossier.objects.filter(agency__in=agencies).exists():
         return accounts  # the data is there; only the accounts file was missing
+    admin = User.objects.get(username="admin")
     companies = [
-        ClientCompany.objects.get_or_create(siret=s, defaults={"name": n, "city": c})[0]
+        ClientCompany.objects.filter(siret=s).first()
+        or services.client_company_create(by=admin, data={"name": n, "siret": s, "city": c})
         for n, s, c in CLIENT_COMPANIES
     ]
     providers = [
-        TrainingProvider.objects.get_or_create(
-            siret=s, defaults={"name": n, "nda_number": nda, "city": c}
-        )[0]
+        TrainingProvider.objects.filter(siret=s).first()
+        or services.training_provider_create(
+            by=admin, data={"name": n, "siret": s, "nda_number": nda, "city": c}
+        )
         for n, s, nda, c in TRAINING_PROVIDERS
     ]
     managers = {a.pk: User.objects.get(username=_username("am", a)) for a in agencies}
-    workers = _workers(rng, agencies, today)
+    workers = _workers(rng, agencies, today, managers)
     plans = [(d, MAIN_PATH[d][:n]) for d in MAIN_PATH for n in range(len(MAIN_PATH[d]) + 1)]
     plans += VARIANTS
     for index, (dispositif, steps) in enumerate(plans):
         worker = workers[dispositif][index % len(workers[dispositif])]
-        dossier = _dossier(rng, dispositif, steps, worker, companies, providers, today, index)
+        dossier = _dossier(
+            rng, dispositif, steps, worker, companies, providers, today, index, managers
+        )
         for step in steps:
             dossier_run_transition(
                 dossier_id=dossier.pk,
@@ -298,10 +308,18 @@ def _seed(today: dt.date) -> list[dict]:
         dossier_refresh(dossier)  # deadlines of dossiers that took no step yet
     # A CPI that started four days ago and is still not deposited: the deposit is due tomorrow.
     late = _dossier(
-        rng, Dispositif.CPI, [], workers[Dispositif.CPI][0], companies, providers, today, 0
+        rng,
+        Dispositif.CPI,
+        [],
+        workers[Dispositif.CPI][0],
+        companies,
+        providers,
+        today,
+        0,
+        managers,
     )
     late_start = today - dt.timedelta(days=4)
-    Dossier.objects.filter(pk=late.pk).update(
+    Dossier.objects.filter(pk=late.pk).update(  # DEMO ONLY: back-dated, no event
         contract_start=late_start,
         training_start=late_start,
         contract_end=late_start + dt.timedelta(days=PLANS[Dispositif.CPI].contract_days),
@@ -361,7 +379,7 @@ def _nir(rng: random.Random, birth: dt.date, sex: int) -> str:
     return f"{body}{97 - int(body) % 97:02d}"
 
 
-def _workers(rng, agencies, today) -> dict[str, list[Worker]]:
+def _workers(rng, agencies, today, managers) -> dict[str, list[Worker]]:
     """About forty workers, each with a situation that fits the dispositifs they are used for."""
     profiles = {
         Dispositif.CPI: (10, 20, Employment.CTT, {"job_seeker": True}),
@@ -385,7 +403,7 @@ def _workers(rng, agencies, today) -> dict[str, list[Worker]]:
                     days=rng.randint(30, 300)
                 )
             sex = rng.choice([1, 2])
-            worker = Worker.objects.create(
+            data = dict(
                 agency=agency,
                 last_name=rng.choice(LAST_NAMES),
                 first_name=rng.choice(FIRST_NAMES),
@@ -404,6 +422,7 @@ def _workers(rng, agencies, today) -> dict[str, list[Worker]]:
                 fitness_status=FitnessStatus.UNFIT_FORMER_JOB if flags.get("at_mp") else "",
                 other_agencies_branch_hours=Decimal(rng.choice([0, 80, 200])),
             )
+            worker = services.worker_create(by=managers[agency.pk], data=data)
             result[dispositif].append(worker)
     return result
 
@@ -426,56 +445,66 @@ def _anchor_start(steps: list[str], plan: PlanTemplate, today: dt.date) -> dt.da
     return today + dt.timedelta(days=20)
 
 
-def _dossier(rng, dispositif, steps, worker, companies, providers, today, index) -> Dossier:
+def _dossier(
+    rng, dispositif, steps, worker, companies, providers, today, index, managers
+) -> Dossier:
     plan = PLANS[dispositif]
     start = _anchor_start(steps, plan, today)
     if dispositif == Dispositif.CAR and steps[-1:] in (["submit"], ["refuse"], ["accept"]):
         start = today + dt.timedelta(days=3)  # a CAR is filed before its training starts
     code, title = plan.certification
-    dossier = Dossier.objects.create(
-        dispositif=dispositif,
-        agency=worker.agency,
-        worker=worker,
-        case_worker=User.objects.get(username=_username("cc", worker.agency)),
-        certification_code=code,
-        certification_title=title,
-        training_provider=providers[index % len(providers)],
-        contract_start=start,
-        contract_end=start + dt.timedelta(days=plan.contract_days),
-        training_start=start,
-        training_end=start + dt.timedelta(days=plan.training_days),
-        planned_training_hours=plan.training_hours,
-        planned_contract_hours=plan.contract_hours,
-        agency_tutor="Nadia Bensaïd",
-        eu_tutor="Pierre Weber",
+    manager = managers[worker.agency_id]
+    dossier = services.dossier_create(
+        by=manager,
+        data={
+            "dispositif": dispositif,
+            "agency": worker.agency,
+            "worker": worker,
+            "case_worker": User.objects.get(username=_username("cc", worker.agency)),
+            "certification_code": code,
+            "certification_title": title,
+            "training_provider": providers[index % len(providers)],
+            "client_companies": [companies[index % len(companies)]],
+            "contract_start": start,
+            "contract_end": start + dt.timedelta(days=plan.contract_days),
+            "training_start": start,
+            "training_end": start + dt.timedelta(days=plan.training_days),
+            "planned_training_hours": plan.training_hours,
+            "planned_contract_hours": plan.contract_hours,
+            "agency_tutor": "Nadia Bensaïd",
+            "eu_tutor": "Pierre Weber",
+        },
     )
-    dossier.client_companies.set([companies[index % len(companies)]])
     kinds = set(
         DocumentRequirement.objects.filter(dispositif=dispositif).values_list("kind", flat=True)
     )
     for kind in sorted(kinds - {DocumentKind.AFEST_PROTOCOL}):
-        Document.objects.create(
-            dossier=dossier,
+        services.document_upload(  # received on paper: no file in the demo
+            dossier_id=dossier.pk,
             kind=kind,
             status=DocumentStatus.RECEIVED,
             received_on=min(today, start - dt.timedelta(days=5)),
+            by=manager,
         )
     if "start_training" in steps:
-        _missions(rng, dossier, companies, today)
+        _missions(rng, dossier, companies, today, manager)
     return dossier
 
 
-def _missions(rng, dossier: Dossier, companies, today) -> None:
+def _missions(rng, dossier: Dossier, companies, today, manager) -> None:
     day = dossier.contract_start + dt.timedelta(days=7)
     last = min(today, dossier.contract_end)
     while day + dt.timedelta(days=13) <= last:
-        Mission.objects.create(
-            worker=dossier.worker,
-            dossier=dossier,
-            client_company=rng.choice(companies),
-            start=day,
-            end=day + dt.timedelta(days=13),
-            hours=Decimal(rng.choice([35, 70])),
+        services.mission_create(
+            by=manager,
+            data={
+                "worker": dossier.worker,
+                "dossier": dossier,
+                "client_company": rng.choice(companies),
+                "start": day,
+                "end": day + dt.timedelta(days=13),
+                "hours": Decimal(rng.choice([35, 70])),
+            },
         )
         day += dt.timedelta(days=28)
 

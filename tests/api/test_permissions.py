@@ -86,10 +86,12 @@ def test_health_fields_only_for_allowed_roles(client_for, make_user, agency_a, r
 
 
 def test_health_fields_cannot_be_written_by_training_manager(client_for, make_user, agency_a):
+    """The role table gives training managers no write on workers: refused, nothing written
+    (this test used to accept a 200 that silently dropped the field)."""
     worker = WorkerFactory(agency=agency_a)
     api = client_for(make_user(role=Role.TRAINING_MANAGER))
     response = api.patch(f"/api/v1/workers/{worker.pk}/", {"at_mp": True}, format="json")
-    assert response.status_code == 200
+    assert response.status_code == 403
     worker.refresh_from_db()
     assert worker.at_mp is False
 

@@ -224,10 +224,13 @@ def test_the_dossier_page_searches_workers_instead_of_listing_them(client, agenc
         WorkerFactory(agency=mine, last_name="Autre")
     WorkerFactory(agency=other, last_name="Moreau", first_name="Ailleurs")
     client.force_login(case_worker)
-    html = client.get(f"{URL}{dossier.pk}/change/").content.decode()
+    html = client.get(f"{URL}add/").content.decode()
     select = html[html.index('id="id_worker"') :]
     select = select[: select.index("</select>")]
-    assert select.count("<option") == 1 and "MOREAU" in select
+    assert select.count("<option") <= 1 and "MOREAU" not in select and "AUTRE" not in select
+    # Once the dossier exists its worker is fixed: shown, not offered.
+    html = client.get(f"{URL}{dossier.pk}/change/").content.decode()
+    assert 'id="id_worker"' not in html and "MOREAU" in html
     answer = client.get(
         "/admin/autocomplete/",
         {"app_label": "cases", "model_name": "dossier", "field_name": "worker", "term": "Moreau"},

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from cases.choices import Dispositif, DossierState, Role
 from cases.exceptions import DossierForbidden, DossierLocked, DossierNotFound
 from cases.models import DossierEvent
-from cases.services import dossier_create, dossier_update, mission_save, worker_save
+from cases.services import (
+    dossier_create,
+    dossier_update,
+    mission_create,
+    worker_create,
+    worker_update,
+)
 from tests.factories import (
     AgencyFactory,
     ClientCompanyFactory,
@@ -102,7 +108,7 @@ def test_update_cannot_move_the_dossier_elsewhere(agency, user):
         dossier_update(dossier_id=dossier.pk, by=user, data={"agency": AgencyFactory()})
 
 
-def test_worker_save_refuses_another_agency(agency):
+def test_worker_create_refuses_another_agency(agency):
     stranger = UserFactory(role=Role.CASE_WORKER, agencies=[AgencyFactory()])
     data = {
         "agency": agency,
@@ -112,22 +118,24 @@ def test_worker_save_refuses_another_agency(agency):
         "employment": "CTT",
     }
     with pytest.raises(DossierForbidden):
-        worker_save(by=stranger, data=data)
+        worker_create(by=stranger, data=data)
 
 
-def test_worker_save_keeps_the_agency(agency, user):
+def test_worker_update_keeps_the_agency(agency, user):
     worker = WorkerFactory(agency=agency)
-    worker_save(by=user, data={"agency": AgencyFactory(), "first_name": "Sam"}, worker=worker)
+    worker_update(
+        worker_id=worker.pk, by=user, data={"agency": AgencyFactory(), "first_name": "Sam"}
+    )
     worker.refresh_from_db()
     assert (worker.agency, worker.first_name) == (agency, "Sam")
 
 
-def test_mission_save_checks_the_dossier_worker(agency, user):
+def test_mission_create_checks_the_dossier_worker(agency, user):
     dossier = DossierFactory(agency=agency)
     other = WorkerFactory(agency=agency)
     mission = MissionFactory.build(worker=other, dossier=dossier)
     data = {f: getattr(mission, f) for f in ("worker", "dossier", "start", "end", "hours")}
     data["client_company"] = ClientCompanyFactory()
     with pytest.raises(ValidationError) as error:
-        mission_save(by=user, data=data)
+        mission_create(by=user, data=data)
     assert "dossier" in error.value.message_dict

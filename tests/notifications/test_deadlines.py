@@ -8,7 +8,7 @@ import pytest
 from cases.choices import DeadlineKind, DeadlineStatus, DossierState
 from cases.deadlines import deadlines_sync
 from cases.models import Deadline
-from cases.services import dossier_run_transition, mission_save
+from cases.services import dossier_run_transition, mission_create
 from notifications.models import Notification
 from tests.factories import AgencyFactory, ClientCompanyFactory, DossierFactory
 from tests.notifications.conftest import at
@@ -114,9 +114,9 @@ def test_cipi_mission_hours_meet_the_obligation(agency, manager):
         "end": dt.date(2026, 3, 27),
         "hours": Decimal("69.99"),
     }
-    mission_save(by=manager, data=mission)
+    mission_create(by=manager, data=mission)
     assert deadline(dossier, DeadlineKind.MISSION_OBLIGATION).status == DeadlineStatus.OPEN
-    mission_save(
+    mission_create(
         by=manager,
         data={
             **mission,

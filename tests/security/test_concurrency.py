@@ -12,6 +12,7 @@ from cases.choices import DossierState, Role
 from cases.exceptions import ConcurrentChange, DossierError
 from cases.models import Dossier, DossierEvent
 from cases.services import dossier_run_transition
+from cases.services import transitions as transition_services
 from tests.factories import AgencyFactory, DossierFactory, UserFactory
 from tests.security.conftest import postgresql_only
 
@@ -28,7 +29,7 @@ def _race(dossier_id: int, users: list, name: str, data: dict) -> list:
     """
     barrier = threading.Barrier(len(users))
     results: list = [None] * len(users)
-    refresh = services.dossier_refresh
+    refresh = transition_services.dossier_refresh
 
     def slow_refresh(dossier):
         time.sleep(0.5)
@@ -49,7 +50,7 @@ def _race(dossier_id: int, users: list, name: str, data: dict) -> list:
         finally:
             connections.close_all()
 
-    with mock.patch.object(services, "dossier_refresh", slow_refresh):
+    with mock.patch.object(transition_services, "dossier_refresh", slow_refresh):
         threads = [threading.Thread(target=run, args=(i, u)) for i, u in enumerate(users)]
         for thread in threads:
             thread.start()
@@ -106,13 +107,13 @@ def test_a_step_and_a_plan_edit_at_once_lose_nothing(committed_db):
         finally:
             connections.close_all()
 
-    refresh = services.dossier_refresh
+    refresh = transition_services.dossier_refresh
 
     def slow_refresh(d):
         time.sleep(0.5)
         return refresh(d)
 
-    with mock.patch.object(services, "dossier_refresh", slow_refresh):
+    with mock.patch.object(transition_services, "dossier_refresh", slow_refresh):
         threads = [threading.Thread(target=edit), threading.Thread(target=step)]
         for thread in threads:
             thread.start()

@@ -11,11 +11,11 @@ from django.db import DatabaseError
 from kombu.exceptions import OperationalError as BrokerDown
 
 from accords.models import RuleSet
-from cases import services
 from cases.choices import DossierState
 from cases.models import Dossier, DossierEvent
 from cases.refresh import dossier_refresh
 from cases.services import dossier_run_transition
+from cases.services import transitions as transition_services
 from notifications import tasks
 from notifications.models import Notification
 from notifications.receivers import rule_set_changed
@@ -109,7 +109,9 @@ def test_a_database_error_mid_step_leaves_nothing_half_written(agency, case_work
     history_before = dossier.history.count()
     with (
         mock.patch.object(
-            services.DossierEvent.objects, "create", side_effect=DatabaseError("disk full")
+            transition_services.DossierEvent.objects,
+            "create",
+            side_effect=DatabaseError("disk full"),
         ),
         pytest.raises(DatabaseError),
     ):

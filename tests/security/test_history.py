@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accords.models import FundingRate, RuleSet
 from cases.choices import DossierState, Role
-from cases.services import dossier_run_transition, dossier_update, worker_save
+from cases.services import dossier_run_transition, dossier_update, worker_update
 from tests.factories import AgencyFactory, DossierFactory, UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_a_plan_edit_is_in_the_dossier_history(agency, case_worker):
 
 def test_a_worker_change_is_recorded_without_the_nir_or_health_data(agency, case_worker):
     worker = WorkerFactory(agency=agency, nir="185057800608491", at_mp=True)
-    worker_save(by=case_worker, worker=worker, data={"last_name": "Nouveau"})
+    worker_update(worker_id=worker.pk, by=case_worker, data={"last_name": "Nouveau"})
     latest = worker.history.latest()
     assert (latest.last_name, latest.history_user) == ("Nouveau", case_worker)
     fields = {f.name for f in worker.history.model._meta.fields}

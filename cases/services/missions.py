@@ -1,0 +1,75 @@
+"""Writes on missions. Mission hours feed the mission obligations of the dossiers concerned,
+which are re-synced in the same transaction."""
+
+import logging
+
+from django.db import transaction
+
+from cases import selectors
+from cases.exceptions import DossierNotFound
+from cases.models import Dossier, Mission
+from cases.refresh import dossier_refresh
+from cases.services.scope import (
+    changed_values,
+    locked_in_scope,
+    reject_unknown_fields,
+    require_choosable,
+    require_role,
+)
+
+logger = logging.getLogger(__name__)
+
+MISSION_FIELDS = frozenset({"worker", "dossier", "client_company", "start", "end", "hours"})
+
+
+def _refresh(*dossier_ids: int | None) -> None:
+    for dossier in Dossier.objects.filter(pk__in={pk for pk in dossier_ids if pk}):
+        dossier_refresh(dossier)
+
+
+@transaction.atomic
+def mission_create(*, by, data: dict) -> Mission:
+    """Record a mission of a worker of `by`'s agencies, attached or not to one of their dossiers."""
+    reject_unknown_fields(data, MISSION_FIELDS)
+    require_role(by, "mission", "add", "Votre rôle ne permet pas d'enregistrer une mission.")
+    require_choosable(by, data)
+    mission = Mission(**data)
+    mission.full_clean()
+    mission._history_user = by
+    mission.save()
+    _refresh(mission.dossier_id)
+    logger.info("mission %s created by %s", mission.pk, by)
+    return mission
+
+
+@transaction.atomic
+def mission_update(*, mission_id: int, by, data: dict) -> Mission:
+    """Change a mission of `by`'s agencies (dates, hours, company, dossier…)."""
+    reject_unknown_fields(data, MISSION_FIELDS)
+    require_role(by, "mission", "change", "Votre rôle ne permet pas de modifier une mission.")
+    mission = locked_in_scope(selectors.mission_list(user=by), mission_id)
+    if mission is None:
+        raise DossierNotFound("Mission introuvable.")
+    require_choosable(by, changed_values(mission, data))
+    previous_dossier_id = mission.dossier_id
+    for name, value in data.items():
+        setattr(mission, name, value)
+    mission.full_clean()
+    mission._history_user = by
+    mission.save()
+    _refresh(previous_dossier_id, mission.dossier_id)
+    return mission
+
+
+@transaction.atomic
+def mission_delete(*, mission_id: int, by) -> None:
+    """Delete a mission recorded by mistake; its dossier's obligations are re-synced."""
+    require_role(by, "mission", "delete", "Votre rôle ne permet pas de supprimer une mission.")
+    mission = locked_in_scope(selectors.mission_list(user=by), mission_id)
+    if mission is None:
+        raise DossierNotFound("Mission introuvable.")
+    dossier_id = mission.dossier_id
+    mission._history_user = by
+    mission.delete()
+    _refresh(dossier_id)
+    logger.info("mission %s deleted by %s", mission_id, by)

@@ -1,0 +1,87 @@
+"""A dossier's steps: the one service that moves its state (admin, API and tasks call it)."""
+
+import logging
+
+from django.db import transaction
+from django_fsm import ConcurrentTransition
+
+from cases.choices import DossierEventKind
+from cases.exceptions import (
+    ConcurrentChange,
+    DossierNotFound,
+    TransitionBlocked,
+    TransitionInvalid,
+    TransitionUnknown,
+)
+from cases.models import Dossier, DossierEvent
+from cases.permissions import scope_dossiers
+from cases.refresh import dossier_refresh
+from cases.workflow import checks, transitions
+from cases.workflow.steps import STEPS
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def dossier_run_transition(
+    *, dossier_id: int, name: str, by, data: dict | None = None, expected_state: str | None = None
+) -> Dossier:
+    """Run transition `name` on a dossier, or change nothing and raise a DossierError.
+
+    Lock the row, check scope, state, path and role, validate the step's data, refuse while
+    a blocking finding stands, then save and record the event in the same transaction.
+    `expected_state` is the state the caller saw: if someone moved the dossier since, the
+    caller's intent is stale and the change is refused rather than applied to another state.
+    """
+    if name not in STEPS:
+        raise TransitionUnknown(f"L'étape « {name} » n'existe pas.")
+    dossier = (
+        scope_dossiers(Dossier.objects.select_for_update(), by)
+        .select_related("worker", "agency")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise DossierNotFound("Dossier introuvable.")
+    label = STEPS[name].label
+    expected_state = expected_state or (data or {}).get("expected_state")
+    if expected_state and dossier.state != expected_state:
+        raise ConcurrentChange(
+            "Le dossier a été modifié entre-temps : il est maintenant à l'état "
+            f"« {dossier.get_state_display()} ». Rechargez-le avant de recommencer."
+        )
+    transitions.check_may_run(dossier, name, by)  # its path, then the roles the step declares
+
+    from_state = dossier.state
+    form = transitions.form_class(name)(data=data or {}, instance=dossier)
+    if not form.is_valid():
+        raise TransitionInvalid(
+            f"Les informations saisies pour « {label} » sont incomplètes ou incorrectes.",
+            errors={field: [str(m) for m in messages] for field, messages in form.errors.items()},
+        )
+    if blocking := checks.blocking_findings(dossier, name):
+        raise TransitionBlocked(
+            f"« {label} » est bloqué : " + " ".join(f.message for f in blocking),
+            findings=blocking,
+        )
+    getattr(dossier, name)()
+    dossier._history_user = by  # who, in the dossier's history, even outside a request
+    try:
+        dossier.save()
+    except ConcurrentTransition as exc:
+        raise ConcurrentChange(
+            "Le dossier a été modifié par quelqu'un d'autre pendant l'opération. Rechargez-le."
+        ) from exc
+    DossierEvent.objects.create(
+        dossier=dossier,
+        actor=by,
+        kind=DossierEventKind.TRANSITION,
+        transition=name,
+        from_state=from_state,
+        to_state=dossier.state,
+        comment=form.cleaned_data.get("comment", ""),
+        data=form.event_data(),
+    )
+    dossier_refresh(dossier)
+    logger.info("dossier %s: %s (%s → %s) by %s", dossier.pk, name, from_state, dossier.state, by)
+    return dossier

@@ -1,0 +1,93 @@
+"""Writes on workers (temp workers and permanent staff)."""
+
+import logging
+
+from django.db import transaction
+
+from cases import selectors
+from cases.exceptions import DossierForbidden, DossierNotFound, RecordInUse
+from cases.models import Worker
+from cases.models.workers import HEALTH_FIELDS
+from cases.permissions import may_see_health_data, may_see_nir
+from cases.services.scope import (
+    changed_values,
+    locked_in_scope,
+    reject_unknown_fields,
+    require_choosable,
+    require_role,
+)
+
+logger = logging.getLogger(__name__)
+
+WORKER_FIELDS = frozenset(
+    field.name
+    for field in Worker._meta.concrete_fields
+    if field.editable and not field.primary_key and field.name not in ("created", "updated")
+)
+
+
+def _check_sensitive(by, data: dict, worker: Worker) -> None:
+    """Nobody writes a NIR or health data they may not read (they would overwrite it blind)."""
+    sensitive = {"nir", *HEALTH_FIELDS}
+    changes = {n for n, value in data.items() if n in sensitive and getattr(worker, n) != value}
+    if "nir" in changes and not may_see_nir(by):
+        raise DossierForbidden(
+            "Votre rôle ne permet pas de saisir le NIR.",
+            errors={"nir": ["Votre rôle ne permet pas de saisir le NIR."]},
+        )
+    if changes & set(HEALTH_FIELDS) and not may_see_health_data(by):
+        raise DossierForbidden("Votre rôle ne permet pas de saisir des données de santé.")
+
+
+@transaction.atomic
+def worker_create(*, by, data: dict) -> Worker:
+    """Create a worker in one of `by`'s agencies."""
+    reject_unknown_fields(data, WORKER_FIELDS)
+    require_role(by, "worker", "add", "Votre rôle ne permet pas de créer un salarié.")
+    worker = Worker()
+    _check_sensitive(by, data, worker)
+    require_choosable(by, data)
+    for name, value in data.items():
+        setattr(worker, name, value)
+    worker.full_clean()
+    worker._history_user = by
+    worker.save()
+    logger.info("worker %s created by %s", worker.pk, by)
+    return worker
+
+
+@transaction.atomic
+def worker_update(*, worker_id: int, by, data: dict) -> Worker:
+    """Change a worker of `by`'s agencies. The agency is fixed once set: one in `data` is
+    ignored (a worker moves by being recorded again in the other agency)."""
+    reject_unknown_fields(data, WORKER_FIELDS)
+    require_role(by, "worker", "change", "Votre rôle ne permet pas de modifier un salarié.")
+    worker = locked_in_scope(selectors.worker_list(user=by), worker_id)
+    if worker is None:
+        raise DossierNotFound("Salarié introuvable.")
+    data = {name: value for name, value in data.items() if name != "agency"}
+    _check_sensitive(by, data, worker)
+    require_choosable(by, changed_values(worker, data))
+    for name, value in data.items():
+        setattr(worker, name, value)
+    worker.full_clean()
+    worker._history_user = by
+    worker.save()
+    logger.info("worker %s changed by %s", worker.pk, by)
+    return worker
+
+
+@transaction.atomic
+def worker_delete(*, worker_id: int, by) -> None:
+    """Delete a worker recorded by mistake: one with no dossier and no mission."""
+    require_role(by, "worker", "delete", "Votre rôle ne permet pas de supprimer un salarié.")
+    worker = locked_in_scope(selectors.worker_list(user=by), worker_id)
+    if worker is None:
+        raise DossierNotFound("Salarié introuvable.")
+    if worker.dossiers.exists() or worker.missions.exists():
+        raise RecordInUse(
+            f"{worker} a des dossiers ou des missions : ce salarié ne peut pas être supprimé."
+        )
+    worker._history_user = by
+    worker.delete()
+    logger.info("worker %s deleted by %s", worker_id, by)

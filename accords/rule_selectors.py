@@ -3,9 +3,9 @@
 import datetime as dt
 
 from accords.models import CertificationListEntry, FundingProgramme, FundingRate, RuleSet
-from cases.findings import Finding
 from cases.rules.deadlines import Deadline
 from cases.rules.engine import Listing, is_eligible
+from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, Rate
 from cases.rules.params import RuleParameters
 

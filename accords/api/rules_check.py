@@ -23,9 +23,9 @@ from accords.rule_selectors import (
 )
 from cases.api.schema import ErrorSerializer
 from cases.choices import Dispositif, Employment, PublicCode
-from cases.findings import Finding
 from cases.rules.deadlines import plan_deadlines
 from cases.rules.engine import check_plan
+from cases.rules.findings import Finding
 from cases.rules.funding import estimate, rate_unknown_finding
 from cases.rules.plan import Plan, WorkerSituation
 from cases.validators import validate_certification_code

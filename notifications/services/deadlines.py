@@ -29,7 +29,7 @@ class ExpectedDeadline:
 def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
     """The deadlines the rule set in force on the contract start gives this dossier."""
     from accords.rule_selectors import rule_set_in_force
-    from cases.plan_checks import dossier_deadlines
+    from cases.rules.plan_checks import dossier_deadlines
 
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     if rule_set is None:
@@ -57,9 +57,9 @@ def expected_deadlines(dossier: Dossier) -> list[ExpectedDeadline]:
 
 def opinion_deadline(dossier: Dossier, params):
     """CAR: the favourable FPE.TT opinion is due before the request to AKTO (003, fiche CAR)."""
-    from cases.plan_checks import dossier_plan
     from cases.rules import dates
     from cases.rules.deadlines import deposit_due
+    from cases.rules.plan_checks import dossier_plan
 
     if not (params.opinion and params.opinion.required):
         return None

@@ -5,9 +5,9 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 
-from cases.checks import dossier_findings
 from cases.choices import FINAL_STATES
 from cases.models import Dossier
+from cases.workflow.checks import dossier_findings
 from notifications.choices import NotificationLevel
 from notifications.services.deadlines import deadlines_sync
 from notifications.services.notices import dossier_label, notify, responsible_users

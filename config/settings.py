@@ -126,7 +126,8 @@ LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out username or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend's passwords; permissions from the role table, not from groups.
+    "cases.backends.RolePermissionBackend",
 ]
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username, or

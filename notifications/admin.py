@@ -6,9 +6,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cases.admin.base import RoleAccessMixin
 from cases.exceptions import DossierError
-from cases.models import Dossier
-from cases.permissions import is_administrator, may_access_model, scope_dossiers
 from notifications.models import Deadline, Notification, NotificationPreference, ReminderOffset
 from notifications.services.waivers import deadline_waive
 
@@ -22,7 +21,7 @@ class WaiverForm(forms.Form):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["label", "dossier_link", "due", "safe_date", "status_badge", "escalation_level"]
     list_filter = ["status", "kind"]
     list_select_related = ["dossier__worker"]
@@ -31,25 +30,6 @@ class DeadlineAdmin(admin.ModelAdmin):
     ordering = ["safe_date"]
     readonly_fields = [f.name for f in Deadline._meta.fields]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        visible = scope_dossiers(Dossier.objects.all(), request.user)
-        return super().get_queryset(request).filter(dossier__in=visible)
-
-    def has_module_permission(self, request):
-        return may_access_model(request.user, "dossier", "view")
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="dossier")
     def dossier_link(self, obj):
@@ -102,29 +82,13 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RoleAccessMixin, admin.ModelAdmin):
+    """One's own notices; `change` (own) is what lets the « mark as read » action run."""
+
     list_display = ["created", "level", "message", "read_at"]
     list_filter = ["level", ("read_at", admin.EmptyFieldListFilter)]
     actions = ["mark_read"]
     readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(recipient=request.user)
-
-    def has_module_permission(self, request):
-        return request.user.is_authenticated
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_authenticated
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None  # lets the « mark as read » action run on the list
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Marquer comme lue(s)")
     def mark_read(self, request, queryset):
@@ -136,38 +100,30 @@ class NotificationAdmin(admin.ModelAdmin):
 class ReminderOffsetAdmin(admin.ModelAdmin):
     list_display = ["label", "key", "days_before", "level", "escalate"]
 
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    has_view_permission = has_add_permission = has_delete_permission = (
-        lambda self, request, obj=None: is_administrator(request.user)
-    )
-    has_change_permission = has_view_permission
-
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["user", "email_mode"]
     fields = ["email_mode"]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if is_administrator(request.user) else queryset.filter(user=request.user)
-
-    def has_module_permission(self, request):
-        return request.user.is_authenticated
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_authenticated
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or obj.user_id == request.user.pk or is_administrator(request.user)
-
     def has_add_permission(self, request):
-        return not NotificationPreference.objects.filter(user=request.user).exists()
+        """One preference per user: once it exists, it is changed, not added again."""
+        return super().has_add_permission(request) and not (
+            NotificationPreference.objects.filter(user=request.user).exists()
+        )
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+        owner = request.user
+
+        class OwnPreferenceForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.user = owner  # whoever adds it owns it («own» in the role table)
+
+        return OwnPreferenceForm
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -11,36 +11,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from cases.choices import Role
-from cases.permissions import is_administrator
+from cases.admin.base import RoleAccessMixin
 from reports import charts, scope, services
 from reports.forms import ReportForm
 from reports.models import StoredReport
 
 
-def may_read_stored(user) -> bool:
-    """Stored reports cover every agency: CPNE reporters and administrators only."""
-    return user.is_active and (is_administrator(user) or user.role == Role.CPNE_REPORTER)
-
-
 @admin.register(StoredReport)
-class StoredReportAdmin(admin.ModelAdmin):
+class StoredReportAdmin(RoleAccessMixin, admin.ModelAdmin):
+    """The reports page for whoever may view reports; the stored reports, which cover every
+    agency, only for the roles whose `view` reaches their rows (cases.permissions)."""
+
     list_display = ["__str__", "period_start", "period_end", "created"]
-
-    def has_module_permission(self, request):
-        return scope.may_read_reports(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return scope.may_read_reports(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         from django.urls import path
@@ -56,9 +38,9 @@ class StoredReportAdmin(admin.ModelAdmin):
 
     def download_view(self, request, pk: int, fmt: str):
         """A stored report's file, to CPNE reporters and administrators."""
-        if not may_read_stored(request.user) or fmt not in ("xlsx", "pdf"):
-            raise PermissionDenied
         stored = get_object_or_404(StoredReport, pk=pk)
+        if not self.has_view_permission(request, stored) or fmt not in ("xlsx", "pdf"):
+            raise PermissionDenied
         file = getattr(stored, fmt)
         if not file:
             raise Http404("Fichier absent.")
@@ -74,7 +56,7 @@ class StoredReportAdmin(admin.ModelAdmin):
             "title": "Rapports",
             "opts": self.model._meta,
             "form": form,
-            "stored": StoredReport.objects.all()[:20] if may_read_stored(request.user) else [],
+            "stored": self.get_queryset(request)[:20],
         }
         if form.is_bound and form.is_valid():
             context.update(self._report_context(request, form))

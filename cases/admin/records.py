@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from cases import permissions
-from cases.admin.base import AgencyScopedAdmin, RoleAccessMixin, _agencies_of
+from cases.admin.base import AgencyScopedAdmin, RoleAccessMixin
 from cases.admin.history import ScopedHistoryAdmin
 from cases.admin.sensitive import WorkerSensitiveAdminMixin
 from cases.models import (
@@ -24,24 +24,21 @@ class AgencyAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_filter = ["kind", "company_name", "region"]
     search_fields = ["name", "siret", "company_name"]
 
-    def get_queryset(self, request):
-        return _agencies_of(request.user)
-
 
 @admin.register(ClientCompany)
-class ClientCompanyAdmin(RoleAccessMixin, admin.ModelAdmin):
+class ClientCompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "siret", "city"]
     search_fields = ["name", "siret", "city"]
 
 
 @admin.register(TrainingProvider)
-class TrainingProviderAdmin(RoleAccessMixin, admin.ModelAdmin):
+class TrainingProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "siret", "nda_number", "city"]
     search_fields = ["name", "siret", "nda_number"]
 
 
 @admin.register(DocumentRequirement)
-class DocumentRequirementAdmin(RoleAccessMixin, admin.ModelAdmin):
+class DocumentRequirementAdmin(admin.ModelAdmin):
     list_display = ["dispositif", "transition", "kind", "only_with_afest", "source"]
     list_filter = ["dispositif", "transition", "kind"]
 
@@ -63,7 +60,6 @@ class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdm
 
 @admin.register(Mission)
 class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
-    agency_path = "worker__agency"
     list_display = ["worker", "client_company", "start", "end", "hours", "dossier"]
     list_select_related = ["worker", "client_company", "dossier"]
     search_fields = ["worker__last_name", "client_company__name"]
@@ -72,7 +68,6 @@ class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
-    agency_path = "dossier__agency"
     list_display = ["dossier", "kind", "status", "received_on"]
     list_filter = ["kind", "status"]
     list_select_related = ["dossier__worker"]

@@ -20,10 +20,11 @@ from cases.exceptions import (
 )
 from cases.models import Document, Dossier, DossierEvent, Mission, Worker
 from cases.permissions import (
-    agency_ids,
-    is_administrator,
+    ADD,
+    CHANGE,
+    may,
     may_edit_dossier,
-    may_edit_records,
+    may_write_nir,
     scope_dossiers,
 )
 from cases.workflow import checks, transitions
@@ -211,9 +212,9 @@ def dossier_update(*, dossier_id: int, by, data: dict) -> Dossier:
 
 @transaction.atomic
 def document_upload(*, dossier: Dossier, kind: str, file, by, note: str = "") -> Document:
-    """Attach a received document to a dossier the caller may edit."""
-    if not may_edit_dossier(by, dispositif=dossier.dispositif, agency_id=dossier.agency_id):
-        raise DossierForbidden("Votre rôle ne permet pas d'ajouter une pièce à ce dossier.")
+    """Attach a received document to a dossier, if the caller may add this kind there."""
+    if not may(by, ADD, Document(dossier=dossier, kind=kind)):
+        raise DossierForbidden("Votre rôle ne permet pas d'ajouter cette pièce à ce dossier.")
     if dossier.state in FINAL_STATES:
         raise DossierLocked(
             f"Un dossier à l'état « {dossier.get_state_display()} » ne reçoit plus de pièces."
@@ -244,8 +245,7 @@ def document_upload(*, dossier: Dossier, kind: str, file, by, note: str = "") ->
 def document_update(*, document: Document, by, data: dict) -> Document:
     """Change a document's status, reception date or note (e.g. validate or reject it)."""
     _reject_unknown_fields(data, frozenset({"status", "received_on", "note"}))
-    dossier = document.dossier
-    if not may_edit_dossier(by, dispositif=dossier.dispositif, agency_id=dossier.agency_id):
+    if not may(by, CHANGE, document):
         raise DossierForbidden("Votre rôle ne permet pas de modifier les pièces de ce dossier.")
     for name, value in data.items():
         setattr(document, name, value)
@@ -255,20 +255,29 @@ def document_update(*, document: Document, by, data: dict) -> Document:
     return document
 
 
-def _check_may_edit_agency(by, agency_id: int | None, what: str) -> None:
-    if not may_edit_records(by) or not (is_administrator(by) or agency_id in agency_ids(by)):
-        raise DossierForbidden(f"Votre rôle ne permet pas de modifier {what} de cette agence.")
+def _check_may_save(by, row, what: str) -> None:
+    """Refuse unless `by` may create `row`, or change it, as it is about to be saved."""
+    if not may(by, ADD if row._state.adding else CHANGE, row):
+        raise DossierForbidden(f"Votre rôle ne permet pas d'enregistrer {what}.")
 
 
 @transaction.atomic
 def worker_save(*, by, data: dict, worker: Worker | None = None) -> Worker:
-    """Create a worker (no `worker`) or change one; the agency is fixed once set."""
+    """Create a worker (no `worker`) or change one; the agency is fixed once set.
+
+    The role table is asked twice: about the worker as stored, then as it will be saved (a
+    training manager edits permanent staff only, and may not turn one into a temp worker). A
+    NIR is never written over by someone who may not read it.
+    """
     worker = worker or Worker()
     if worker.pk:
+        _check_may_save(by, worker, "ce salarié")
         data = {name: value for name, value in data.items() if name != "agency"}
+    if "nir" in data and not may_write_nir(by, worker):
+        raise DossierForbidden("Votre rôle ne permet pas de modifier le NIR de ce salarié.")
     for name, value in data.items():
         setattr(worker, name, value)
-    _check_may_edit_agency(by, worker.agency_id, "les salariés")
+    _check_may_save(by, worker, "ce salarié")
     worker.full_clean()
     worker._history_user = by
     worker.save()
@@ -283,10 +292,12 @@ def mission_save(*, by, data: dict, mission: Mission | None = None) -> Mission:
     Mission hours feed the mission obligations, so the dossiers concerned are re-synced.
     """
     mission = mission or Mission()
+    if mission.pk:
+        _check_may_save(by, mission, "cette mission")
     previous_dossier_id = mission.dossier_id
     for name, value in data.items():
         setattr(mission, name, value)
-    _check_may_edit_agency(by, mission.worker.agency_id, "les missions")
+    _check_may_save(by, mission, "cette mission")
     mission.full_clean()
     mission._history_user = by
     mission.save()

@@ -1,10 +1,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import Role
 from cases.exceptions import DossierError, TransitionForbidden
 from cases.models import DossierEvent
-from cases.permissions import belongs_to_agency, is_administrator
+from cases.permissions import WAIVE, may
 from notifications.choices import DeadlineStatus
 from notifications.models import Deadline
 
@@ -17,8 +16,7 @@ class WaiverRefused(DossierError):
 def deadline_waive(*, deadline_id: int, by, reason: str) -> Deadline:
     """An agency manager lifts a deadline (e.g. AKTO granted late filing); the history says so."""
     deadline = Deadline.objects.select_for_update().select_related("dossier").get(pk=deadline_id)
-    manager = by.role == Role.AGENCY_MANAGER and belongs_to_agency(by, deadline.dossier.agency_id)
-    if not (manager or is_administrator(by)):
+    if not may(by, WAIVE, deadline):
         raise TransitionForbidden("Seul un responsable d'agence peut lever une échéance.")
     reason = (reason or "").strip()
     if not reason:

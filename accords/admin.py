@@ -1,14 +1,14 @@
-"""Admin of the accords registry: administrators edit, every other staff user reads."""
+"""Admin of the accords registry: administrators edit, every other staff user reads (Django's
+own permission checks, `accords.change_accord`…, answered by the project's role table)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accords import admin_rules  # noqa: F401  (rule sets and funding rates)
-from accords.admin_access import AdministratorEditsMixin
 from accords.models import Accord, Article, Certification, CertificationListEntry
 
 
-class ArticleInline(AdministratorEditsMixin, admin.StackedInline):
+class ArticleInline(admin.StackedInline):
     model = Article
     extra = 0
     fields = ("order", "number", "title", "text")
@@ -16,7 +16,7 @@ class ArticleInline(AdministratorEditsMixin, admin.StackedInline):
 
 
 @admin.register(Accord)
-class AccordAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
+class AccordAdmin(SimpleHistoryAdmin):
     list_display = ("title", "kind", "idcc", "nor", "signature_date", "scope", "status")
     list_filter = ("kind", "scope", "status", "idcc")
     search_fields = ("title", "nor", "idcc", "brochure")
@@ -49,14 +49,14 @@ class AccordAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
+class CertificationAdmin(SimpleHistoryAdmin):
     list_display = ("code", "title", "level")
     list_filter = ("level",)
     search_fields = ("code", "title")
 
 
 @admin.register(CertificationListEntry)
-class CertificationListEntryAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
+class CertificationListEntryAdmin(SimpleHistoryAdmin):
     list_display = (
         "certification",
         "title_as_listed",

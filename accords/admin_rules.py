@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from accords.admin_access import AdministratorEditsMixin
 from accords.models import FundingRate, RuleSet
 from accords.services import rule_set_save
 
@@ -49,7 +48,7 @@ class RuleSetChanges(HistoricalRecordContextHelper):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
+class RuleSetAdmin(SimpleHistoryAdmin):
     list_display = ("dispositif", "name", "valid_from", "valid_to", "source")
     list_filter = ("dispositif",)
     search_fields = ("name", "source", "notes")
@@ -77,7 +76,7 @@ class RuleSetAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(FundingRate)
-class FundingRateAdmin(AdministratorEditsMixin, SimpleHistoryAdmin):
+class FundingRateAdmin(SimpleHistoryAdmin):
     list_display = (
         "dispositif",
         "programme",

@@ -1,7 +1,6 @@
 """Who may see and do what, per role and per agency. The one place that says it.
 
-| role              | sees dossiers of                  | may run (declared per step, `roles`       |
-|                   |                                   | in cases.workflow.steps)                  |
+| role              | sees dossiers of                  | may run                                   |
 |-------------------|-----------------------------------|-------------------------------------------|
 | case_worker       | their agencies                    | every transition                          |
 | agency_manager    | their agencies                    | every transition (and waivers, later)     |
@@ -11,11 +10,76 @@
 | cpne_reporter     | no dossier (aggregates only)      | nothing                                   |
 | administrator     | everything                        | everything                                |
 
-Records (workers, dossiers, missions, documents, client companies, training providers) are
-edited by case workers, agency managers and administrators; training managers edit the
-dossiers of Pro-A permanent staff only; FPE.TT advisors and CPNE reporters edit nothing.
-A CPNE reporter reads no individual record at all: the API answers 403 on every individual
-resource and leaves only the reference data (accords, certifications) open to them.
+`PERMISSIONS` below is data: for every model the admin registers or the API serves, and for
+every role, the actions granted and how far each one reaches (a `Reach`: which rows). It is read
+through Django's own permission API, answered by `cases.backends.RolePermissionBackend`
+(settings.AUTHENTICATION_BACKENDS):
+
+    user.has_perm("cases.change_worker")          # may the role change some worker?
+    user.has_perm("cases.change_worker", worker)  # … this one, as it is (or as it would be saved)?
+
+So the admin's `has_*_permission` are Django's own (cases.admin.base passes the row), the API
+has one permission class (cases.api.permissions.RolePermission), querysets are cut by
+`scope_queryset` with the reach of `view`, and services ask `may(user, action, row)`. Django
+groups and per-user permissions are not read; active superusers keep every permission.
+
+v view, a add, c change, d delete, w waive (a deadline); after the colon, how far it reaches
+(no reach: every row). The agency manager is a case worker who also waives deadlines.
+
+| kind of object         | case worker, manager | training manager | FPE.TT advisor | CPNE    | admin   |
+|------------------------|----------------------|------------------|----------------|---------|---------|
+| dossiers               | vac: agencies        | v: agencies      | v: CAR         |         | vacd    |
+|                        |                      | ac: Pro-A staff  |                |         |         |
+| missions               | vacd: agencies       | v: agencies      |                |         | vacd    |
+|                        |                      | acd: Pro-A staff |                |         |         |
+| documents              | vacd: agencies       | v: agencies      | v: CAR         |         | vacd    |
+|                        |                      | acd: Pro-A staff | a: the opinion |         |         |
+| dossier history        | v: agencies          | v: agencies      | v: CAR         |         | v       |
+| workers                | vac: agencies        | v: agencies      |                |         | vacd    |
+|                        |                      | ac: CDI staff    |                |         |         |
+| agencies               | v: agencies          | v: agencies      |                |         | vacd    |
+| client companies       | vac                  | v                |                |         | vacd    |
+| training providers     | vac                  | vac              |                |         | vacd    |
+| document requirements  | v                    | v                | v              |         | vacd    |
+| funding ledger         |                      |                  |                |         | va      |
+| deadlines              | v: agencies          | v: agencies      | v: CAR         |         | vw      |
+|                        | (manager) w: agencies|                  |                |         |         |
+| notices                | vc: own              | vc: own          | vc: own        | vc: own | vc: own |
+| notice preferences     | vac: own             | vac: own         | vac: own       | vac: own| vc; a: own |
+| reminder calendar      |                      |                  |                |         | vacd    |
+| reports                | v: page only         | v: page only     |                | v       | v       |
+| accords, articles, certifications, list entries, rule sets, rates: v for every role | vacd |
+| users                  |                      |                  |                |         | vacd    |
+| sensitive-read log     |                      |                  |                |         | v       |
+| API tokens; lockouts   |                      |                  |                |         | vd; vd  |
+| login logs             |                      |                  |                |         | v       |
+| groups (roles are not groups) |               |                  |                |         |         |
+
+Reaches: « agencies » the row's agency is one of the user's; « CAR » CAR dossiers (and their
+rows) of every agency; « Pro-A staff » Pro-A permanent-staff dossiers (and their missions and
+documents) of the user's agencies; « CDI staff » workers employed on a CDI (permanent staff) in
+the user's agencies; « the opinion » a document of kind `fpett_opinion` on a CAR dossier awaiting
+the FPE.TT opinion; « own » the user's own rows; « page only » the reports page, computed within
+the user's agencies (reports.scope), and no stored report (those cover every agency). A dossier
+is cancelled, never deleted, except by an administrator. `PERMISSIONS` is the authority; the
+tests in tests/security/test_permission_table.py hold every admin page and API route to it.
+
+Decisions:
+- The training manager is the HR of the agency company for its permanent staff. They run the
+  Pro-A permanent-staff dossiers of their agencies: create and edit them, their missions and
+  documents. They read every dossier and worker of their agencies, with the NIR masked and no
+  health data. They create and edit workers employed on a CDI (the permanent staff they enrol),
+  never a temp worker, and never change a NIR they may not read: a write that carries a NIR for a
+  worker who already has one is refused whatever its value (`may_write_nir`; a refusal that
+  depended on the value would confirm the number). They pick and record training providers (the
+  OF of a Pro-A), and read client companies without editing them (those belong to the temp-work
+  side of the agency).
+- The FPE.TT advisor reads the CAR dossiers of every agency, their documents, history and
+  deadlines (health data allowed, no worker record), runs the opinion step (the steps' roles
+  live with the steps: `may_run_transition`), and uploads exactly one kind of document: the
+  FPE.TT opinion, on a CAR dossier awaiting it. Nothing else.
+- The CPNE reporter reads aggregates only: the reports (every agency), the reference data and
+  their own notices; the API answers 403 on every individual resource.
 
 Health data (AT/MP, fitness) is seen by case workers, agency managers, FPE.TT advisors and
 administrators of the agency; never by training managers or CPNE reporters.
@@ -38,17 +102,22 @@ read in the admin.
 | administrator     | full                  | yes         | reads it           |
 
 Client companies and training providers belong to no agency: every agency's dossiers and
-missions may use the same one. Whoever may add them (table below) creates them; a case worker
+missions may use the same one. Whoever may add them (table above) creates them; a case worker
 or agency manager changes one only while no dossier or mission of an agency outside their own
 uses it (a shared record is not rewritten under another agency's feet); administrators change
 any. Nobody deletes one that a dossier or a mission uses. The services enforce this
 (`may_change_shared_record`, `may_delete_shared_record`), whatever path the write comes from.
 """
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from cases.choices import Dispositif, Role
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+
+from cases.choices import Dispositif, DocumentKind, DossierState, Employment, Role
 from cases.workflow.steps import STEPS
+
+VIEW, ADD, CHANGE, DELETE, WAIVE = "view", "add", "change", "delete", "waive"
 
 HEALTH_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
@@ -74,8 +143,15 @@ def may_see_nir(user) -> bool:
     )
 
 
+def may_write_nir(user, worker) -> bool:
+    """Whether `user` may set the NIR of `worker` (as stored): the roles that read NIRs always;
+    the others only while the worker has none, so that nobody overwrites a number they cannot
+    read (refusing on the value instead would confirm the number)."""
+    return may_see_nir(user) or not worker.nir
+
+
 def may_read_sensitive_access_log(user) -> bool:
-    return user.is_authenticated and user.is_active and is_administrator(user)
+    return user.has_perm("cases.view_sensitivedataaccess")
 
 
 AGENCY_IDS_CACHE = "_agency_ids"
@@ -102,95 +178,48 @@ def belongs_to_agency(user, agency_id: int) -> bool:
 
 def scope_dossiers(queryset: QuerySet, user) -> QuerySet:
     """Restrict a Dossier queryset to what `user` may see."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if is_administrator(user):
-        return queryset
-    if user.role in AGENCY_SCOPED_ROLES:
-        # The agency ids as values, not a join through the membership table: the planner
-        # then walks the (agency, …) indexes — a page of 50 out of a million dossiers reads
-        # 50 index entries instead of sorting every dossier of the agency (PostgreSQL).
-        return queryset.filter(agency_id__in=sorted(agency_ids(user)))
-    if user.role == Role.FPETT_ADVISOR:
-        return queryset.filter(dispositif=Dispositif.CAR)
-    return queryset.none()
+    return scope_queryset(user, queryset)
 
 
 def scope_by_agency(queryset: QuerySet, user, agency_path: str = "agency") -> QuerySet:
-    """Restrict any queryset whose rows belong to an agency (workers, missions, documents…)."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if is_administrator(user):
-        return queryset
-    if user.role in AGENCY_SCOPED_ROLES:
-        return queryset.filter(**{f"{agency_path}__in": sorted(agency_ids(user))})
-    return queryset.none()
+    """Restrict a queryset of rows that belong to an agency (workers, missions, documents…) to
+    what `user` may see. The table knows each model's way to its agency (ROW_PATHS):
+    `agency_path` is accepted for the callers written before it and not read."""
+    return scope_queryset(user, queryset)
 
 
 def scope_agencies(queryset: QuerySet, user) -> QuerySet:
     """Restrict an Agency queryset to the user's own agencies (every agency for administrators)."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if is_administrator(user):
-        return queryset
-    if user.role in AGENCY_SCOPED_ROLES:
-        return queryset.filter(users=user)
-    return queryset.none()
+    return scope_queryset(user, queryset)
 
 
 def may_see_individual_data(user) -> bool:
     """Whether `user` may read individual records at all (a CPNE reporter sees aggregates)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return is_administrator(user) or user.role != Role.CPNE_REPORTER
+    return user.has_perm("cases.view_dossier")
+
+
+def may_access_model(user, model_name: str, action: str) -> bool:
+    """Whether `user`'s role allows `action` (view/add/change/delete) on some `model_name` rows
+    (« worker » for a model of the cases app, or « app.model »)."""
+    label = model_name if "." in model_name else f"cases.{model_name}"
+    return user.has_perm(perm(label, action))
 
 
 def may_edit_records(user) -> bool:
     """Whether `user`'s role edits records (workers, dossiers, missions, documents…)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return is_administrator(user) or user.role in AGENCY_SCOPED_ROLES
+    return user.has_perm("cases.change_dossier")
 
 
 def may_edit_dossier(user, *, dispositif: str, agency_id: int | None) -> bool:
-    """Whether `user` may create or edit a dossier of `dispositif` in agency `agency_id`."""
-    if not may_edit_records(user):
-        return False
-    if is_administrator(user):
-        return True
-    if user.role == Role.TRAINING_MANAGER and dispositif != Dispositif.PRO_A_PERMANENT:
-        return False
-    return agency_id in agency_ids(user)
+    """Whether `user` may create or edit a dossier of `dispositif` in agency `agency_id`
+    (creating and editing reach the same dossiers for every role)."""
+    from cases.models import Dossier
 
-
-def scope_editable_dossiers(queryset: QuerySet, user) -> QuerySet:
-    """Restrict a Dossier queryset to the dossiers `user` may edit: `may_edit_dossier` as a
-    filter, for the dossiers offered in forms (a document or a mission to attach)."""
-    if not may_edit_records(user):
-        return queryset.none()
-    if is_administrator(user):
-        return queryset
-    queryset = queryset.filter(agency_id__in=sorted(agency_ids(user)))
-    if user.role == Role.TRAINING_MANAGER:
-        queryset = queryset.filter(dispositif=Dispositif.PRO_A_PERMANENT)
-    return queryset
-
-
-def may_change_shared_record(user, model_name: str, *, used_by_agency_ids) -> bool:
-    """Whether `user` may change a client company or training provider that the dossiers and
-    missions of `used_by_agency_ids` use (see the module docstring)."""
-    if not may_access_model(user, model_name, "change"):
-        return False
-    return is_administrator(user) or set(used_by_agency_ids) <= agency_ids(user)
-
-
-def may_delete_shared_record(user, model_name: str, *, in_use: bool) -> bool:
-    """Whether `user` may delete a client company or training provider; never one in use."""
-    return not in_use and may_access_model(user, model_name, "delete")
+    return may(user, CHANGE, Dossier(dispositif=dispositif, agency_id=agency_id))
 
 
 def may_view_dossier(user, dossier) -> bool:
-    return scope_dossiers(type(dossier).objects.filter(pk=dossier.pk), user).exists()
+    return may(user, VIEW, dossier)
 
 
 def may_run_transition(user, dossier, name: str) -> bool:
@@ -222,32 +251,368 @@ def transition_permission(name: str):
     return permission
 
 
-# What each role may do with each kind of record, in the admin and the API:
-# v = view, a = add, c = change, d = delete. Administrators may do everything.
-_EDIT_CASES = {
-    "dossier": "vac",  # a dossier is cancelled, never deleted
-    "worker": "vac",
-    "mission": "vacd",
-    "document": "vacd",
-    "agency": "v",
-    "clientcompany": "vac",
-    "trainingprovider": "vac",
-    "documentrequirement": "v",
-}
-MODEL_ACCESS: dict[str, dict[str, str]] = {
-    Role.CASE_WORKER: _EDIT_CASES,
-    Role.AGENCY_MANAGER: _EDIT_CASES,
-    Role.TRAINING_MANAGER: {model: "v" for model in _EDIT_CASES},
-    Role.FPETT_ADVISOR: {"dossier": "v", "document": "v", "documentrequirement": "v"},
-    Role.CPNE_REPORTER: {},
-}
-_ACTIONS = {"view": "v", "add": "a", "change": "c", "delete": "d"}
+# --- How far a grant reaches -----------------------------------------------------------------
 
 
-def may_access_model(user, model_name: str, action: str) -> bool:
-    """Whether `user`'s role allows `action` (view/add/change/delete) on `model_name` records."""
-    if not user.is_authenticated or not user.is_active:
+@dataclass(frozen=True)
+class RowPaths:
+    """Where a model's rows keep the facts a reach tests, as Django lookups ("" is the row)."""
+
+    agency: str | None = None
+    dossier: str | None = None
+    worker: str | None = None
+    owner: str | None = None
+
+
+def _lookup(path: str, name: str) -> str:
+    return f"{path}__{name}" if path else name
+
+
+def _follow(obj, path: str | None):
+    """The object at `path` from `obj` ("" is `obj`); None when a link is missing."""
+    if path is None:
+        return None
+    for name in filter(None, path.split("__")):
+        try:
+            obj = getattr(obj, name)
+        except ObjectDoesNotExist:  # an unsaved row whose link is not set yet
+            return None
+        if obj is None:
+            return None
+    return obj
+
+
+def _follow_id(obj, path: str | None):
+    """The primary key of the object at `path`, read from its foreign key when it is one."""
+    if path is None:
+        return None
+    if not path:
+        return obj.pk
+    *through, last = path.split("__")
+    holder = _follow(obj, "__".join(through))
+    return None if holder is None else getattr(holder, f"{last}_id", None)
+
+
+class InOwnAgencies:
+    """The row's agency is one of the user's."""
+
+    def q(self, user, paths: RowPaths) -> Q:
+        # The ids as values, not a join through the membership table: the planner then walks
+        # the (agency, …) indexes — a page of 50 out of a million dossiers reads 50 index
+        # entries instead of sorting every dossier of the agency (PostgreSQL).
+        return Q(**{_lookup(paths.agency, "pk") + "__in": sorted(agency_ids(user))})
+
+    def holds(self, user, obj, paths: RowPaths) -> bool:
+        return _follow_id(obj, paths.agency) in agency_ids(user)
+
+
+@dataclass(frozen=True)
+class DossierIs:
+    """The row's dossier (or the dossier itself) is of this dispositif, and in this state."""
+
+    dispositif: str
+    state: str | None = None
+
+    def _wanted(self) -> dict[str, str]:
+        wanted = {"dispositif": self.dispositif}
+        if self.state is not None:
+            wanted["state"] = self.state
+        return wanted
+
+    def q(self, user, paths: RowPaths) -> Q:
+        return Q(**{_lookup(paths.dossier, k): v for k, v in self._wanted().items()})
+
+    def holds(self, user, obj, paths: RowPaths) -> bool:
+        dossier = _follow(obj, paths.dossier)
+        return dossier is not None and all(
+            getattr(dossier, k) == v for k, v in self._wanted().items()
+        )
+
+
+@dataclass(frozen=True)
+class WorkerIs:
+    """The row's worker (or the worker itself) has this employment."""
+
+    employment: str
+
+    def q(self, user, paths: RowPaths) -> Q:
+        return Q(**{_lookup(paths.worker, "employment"): self.employment})
+
+    def holds(self, user, obj, paths: RowPaths) -> bool:
+        worker = _follow(obj, paths.worker)
+        return worker is not None and worker.employment == self.employment
+
+
+@dataclass(frozen=True)
+class FieldIs:
+    """A field of the row itself has this value."""
+
+    field: str
+    value: str
+
+    def q(self, user, paths: RowPaths) -> Q:
+        return Q(**{self.field: self.value})
+
+    def holds(self, user, obj, paths: RowPaths) -> bool:
+        return getattr(obj, self.field) == self.value
+
+
+class Owned:
+    """The row belongs to the user."""
+
+    def q(self, user, paths: RowPaths) -> Q:
+        return Q(**{_lookup(paths.owner, "pk"): user.pk})
+
+    def holds(self, user, obj, paths: RowPaths) -> bool:
+        return _follow_id(obj, paths.owner) == user.pk
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which rows a grant covers: those meeting every condition. `rows=False`: none at all —
+    the role has the page (a model-level permission) but no row of it."""
+
+    name: str
+    conditions: tuple = ()
+    rows: bool = True
+
+    def q(self, user, paths: RowPaths) -> Q | None:
+        if not self.rows:
+            return None
+        q = Q()
+        for condition in self.conditions:
+            q &= condition.q(user, paths)
+        return q
+
+    def holds(self, user, obj, paths: RowPaths) -> bool:
+        return self.rows and all(c.holds(user, obj, paths) for c in self.conditions)
+
+
+EVERY = Reach("every row")
+AGENCIES = Reach("rows of the user's agencies", (InOwnAgencies(),))
+CAR = Reach("CAR dossiers of every agency, and their rows", (DossierIs(Dispositif.CAR),))
+PRO_A_STAFF = Reach(
+    "Pro-A permanent-staff dossiers of the user's agencies, and their rows",
+    (InOwnAgencies(), DossierIs(Dispositif.PRO_A_PERMANENT)),
+)
+CDI_STAFF = Reach(
+    "permanent employees (CDI) of the user's agencies",
+    (InOwnAgencies(), WorkerIs(Employment.CDI)),
+)
+FPETT_OPINION = Reach(
+    "the FPE.TT opinion on a CAR dossier awaiting it",
+    (
+        DossierIs(Dispositif.CAR, DossierState.OPINION_REQUESTED),
+        FieldIs("kind", DocumentKind.FPETT_OPINION),
+    ),
+)
+OWN = Reach("the user's own rows", (Owned(),))
+PAGE_ONLY = Reach("the page, computed within the user's agencies; no stored row", rows=False)
+
+
+# --- The table -------------------------------------------------------------------------------
+
+_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE}
+
+
+def on(reach: Reach, letters: str) -> dict[str, Reach]:
+    """The actions named by `letters` (v, a, c, d, w), each reaching `reach`."""
+    return {_LETTERS[letter]: reach for letter in letters}
+
+
+CW, AM, TM = Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.TRAINING_MANAGER
+FPETT, CPNE, ADMIN = Role.FPETT_ADVISOR, Role.CPNE_REPORTER, Role.ADMINISTRATOR
+
+_REFERENCE = {role: on(EVERY, "v") for role in Role} | {ADMIN: on(EVERY, "vacd")}
+_ADMINISTRATORS_ONLY = {ADMIN: on(EVERY, "vacd")}
+_DOSSIER_ROWS = {  # missions and documents of a dossier
+    CW: on(AGENCIES, "vacd"),
+    AM: on(AGENCIES, "vacd"),
+    TM: on(AGENCIES, "v") | on(PRO_A_STAFF, "acd"),
+    ADMIN: on(EVERY, "vacd"),
+}
+_OWN_NOTICES = {role: on(OWN, "vc") for role in Role}
+
+# model label → role → action → reach. A role missing from a model's entry may do nothing
+# with it; a model missing from the table is closed to everyone but superusers.
+PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
+    "cases.dossier": {
+        CW: on(AGENCIES, "vac"),
+        AM: on(AGENCIES, "vac"),
+        TM: on(AGENCIES, "v") | on(PRO_A_STAFF, "ac"),
+        FPETT: on(CAR, "v"),
+        ADMIN: on(EVERY, "vacd"),
+    },
+    "cases.mission": _DOSSIER_ROWS,
+    "cases.document": _DOSSIER_ROWS | {FPETT: on(CAR, "v") | on(FPETT_OPINION, "a")},
+    "cases.dossierevent": {
+        CW: on(AGENCIES, "v"),
+        AM: on(AGENCIES, "v"),
+        TM: on(AGENCIES, "v"),
+        FPETT: on(CAR, "v"),
+        ADMIN: on(EVERY, "v"),
+    },
+    "cases.worker": {
+        CW: on(AGENCIES, "vac"),
+        AM: on(AGENCIES, "vac"),
+        TM: on(AGENCIES, "v") | on(CDI_STAFF, "ac"),
+        ADMIN: on(EVERY, "vacd"),
+    },
+    "cases.agency": {
+        CW: on(AGENCIES, "v"),
+        AM: on(AGENCIES, "v"),
+        TM: on(AGENCIES, "v"),
+        ADMIN: on(EVERY, "vacd"),
+    },
+    "cases.clientcompany": {
+        CW: on(EVERY, "vac"),
+        AM: on(EVERY, "vac"),
+        TM: on(EVERY, "v"),
+        ADMIN: on(EVERY, "vacd"),
+    },
+    "cases.trainingprovider": {
+        CW: on(EVERY, "vac"),
+        AM: on(EVERY, "vac"),
+        TM: on(EVERY, "vac"),
+        ADMIN: on(EVERY, "vacd"),
+    },
+    "cases.documentrequirement": {
+        CW: on(EVERY, "v"),
+        AM: on(EVERY, "v"),
+        TM: on(EVERY, "v"),
+        FPETT: on(EVERY, "v"),
+        ADMIN: on(EVERY, "vacd"),
+    },
+    "cases.fundingline": {ADMIN: on(EVERY, "va")},  # lines are added, never edited
+    "cases.user": _ADMINISTRATORS_ONLY,
+    "cases.sensitivedataaccess": {ADMIN: on(EVERY, "v")},
+    "notifications.deadline": {
+        CW: on(AGENCIES, "v"),
+        AM: on(AGENCIES, "vw"),
+        TM: on(AGENCIES, "v"),
+        FPETT: on(CAR, "v"),
+        ADMIN: on(EVERY, "vw"),
+    },
+    "notifications.notification": _OWN_NOTICES,
+    "notifications.notificationpreference": {role: on(OWN, "vac") for role in Role}
+    | {ADMIN: on(EVERY, "vc") | on(OWN, "a")},
+    "notifications.reminderoffset": _ADMINISTRATORS_ONLY,
+    "reports.storedreport": {
+        CW: on(PAGE_ONLY, "v"),
+        AM: on(PAGE_ONLY, "v"),
+        TM: on(PAGE_ONLY, "v"),
+        CPNE: on(EVERY, "v"),
+        ADMIN: on(EVERY, "v"),
+    },
+    "accords.accord": _REFERENCE,
+    "accords.article": _REFERENCE,
+    "accords.certification": _REFERENCE,
+    "accords.certificationlistentry": _REFERENCE,
+    "accords.ruleset": _REFERENCE,
+    "accords.fundingrate": _REFERENCE,
+    "authtoken.tokenproxy": {ADMIN: on(EVERY, "vd")},  # delete: revoke
+    "axes.accessattempt": {ADMIN: on(EVERY, "vd")},  # delete: unlock
+    "axes.accesslog": {ADMIN: on(EVERY, "v")},
+    "axes.accessfailurelog": {ADMIN: on(EVERY, "v")},
+    "auth.group": {},  # roles are not groups
+}
+
+ROW_PATHS: dict[str, RowPaths] = {
+    "cases.agency": RowPaths(agency=""),
+    "cases.dossier": RowPaths(agency="agency", dossier="", worker="worker"),
+    "cases.mission": RowPaths(agency="worker__agency", dossier="dossier", worker="worker"),
+    "cases.document": RowPaths(agency="dossier__agency", dossier="dossier"),
+    "cases.dossierevent": RowPaths(agency="dossier__agency", dossier="dossier"),
+    "cases.worker": RowPaths(agency="agency", worker=""),
+    "notifications.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
+    "notifications.notification": RowPaths(owner="recipient"),
+    "notifications.notificationpreference": RowPaths(owner="user"),
+}
+
+
+# --- Reading the table -----------------------------------------------------------------------
+
+
+def is_active_user(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def label_of(model_or_obj) -> str:
+    return model_or_obj._meta.label_lower
+
+
+def perm(label: str, action: str) -> str:
+    """Django's name for `action` on the model `label`: (« cases.worker », « change ») is
+    « cases.change_worker »."""
+    app_label, _, model_name = label.partition(".")
+    return f"{app_label}.{action}_{model_name}"
+
+
+def parse_perm(name: str) -> tuple[str, str]:
+    """(model label, action) of a Django permission name: the inverse of `perm`."""
+    app_label, _, codename = name.partition(".")
+    action, _, model_name = codename.partition("_")
+    return f"{app_label}.{model_name}", action
+
+
+def permission_name(model_or_obj, action: str) -> str:
+    """Django's name for `action` on a model or row: « cases.change_worker »."""
+    return perm(label_of(model_or_obj), action)
+
+
+def reach_of(user, label: str, action: str) -> Reach | None:
+    """How far `action` on `label` reaches for `user`'s role (None: not granted)."""
+    return PERMISSIONS.get(label, {}).get(getattr(user, "role", None), {}).get(action)
+
+
+def allows(user, action: str, label: str, obj=None) -> bool:
+    """The table's answer: may `user` do `action` on some `label` row, or on `obj`?"""
+    if not is_active_user(user):
         return False
-    if is_administrator(user):
+    if user.is_superuser:
         return True
-    return _ACTIONS[action] in MODEL_ACCESS.get(user.role, {}).get(model_name, "")
+    reach = reach_of(user, label, action)
+    if reach is None:
+        return False
+    if obj is None:
+        return True
+    if label_of(obj) != label:
+        return False
+    return reach.holds(user, obj, ROW_PATHS.get(label, RowPaths()))
+
+
+def scope_queryset(user, queryset: QuerySet, action: str = VIEW) -> QuerySet:
+    """The rows of `queryset` that `user` may `action` (view, by default)."""
+    if not is_active_user(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    label = label_of(queryset.model)
+    reach = reach_of(user, label, action)
+    q = None if reach is None else reach.q(user, ROW_PATHS.get(label, RowPaths()))
+    return queryset.none() if q is None else queryset.filter(q)
+
+
+def may(user, action: str, obj) -> bool:
+    """Whether `user` may `action` (view, add, change, delete…) `obj`, as it is now — or, for
+    a row being created or changed, as it would be saved. Asked through Django's API."""
+    return user.has_perm(permission_name(obj, action), obj)
+
+
+def scope_editable_dossiers(queryset: QuerySet, user) -> QuerySet:
+    """Restrict a Dossier queryset to the dossiers `user` may edit: the reach of `change` on
+    dossiers, for the dossiers offered in forms (a document or a mission to attach)."""
+    return scope_queryset(user, queryset, CHANGE)
+
+
+def may_change_shared_record(user, model_name: str, *, used_by_agency_ids) -> bool:
+    """Whether `user` may change a client company or training provider that the dossiers and
+    missions of `used_by_agency_ids` use (see the module docstring)."""
+    if not may_access_model(user, model_name, CHANGE):
+        return False
+    return is_administrator(user) or set(used_by_agency_ids) <= agency_ids(user)
+
+
+def may_delete_shared_record(user, model_name: str, *, in_use: bool) -> bool:
+    """Whether `user` may delete a client company or training provider; never one in use."""
+    return not in_use and may_access_model(user, model_name, DELETE)

@@ -25,11 +25,11 @@ from cases.models import (
 from cases.permissions import (
     agency_ids,
     is_administrator,
-    may_see_individual_data,
     scope_agencies,
     scope_by_agency,
     scope_dossiers,
     scope_editable_dossiers,
+    scope_queryset,
 )
 
 
@@ -43,14 +43,12 @@ def worker_list(*, user) -> QuerySet[Worker]:
 
 def client_company_list(*, user) -> QuerySet[ClientCompany]:
     """Client companies are shared by every agency: no personal data, no agency scope."""
-    queryset = ClientCompany.objects.all()
-    return queryset if may_see_individual_data(user) else queryset.none()
+    return scope_queryset(user, ClientCompany.objects.all())
 
 
 def training_provider_list(*, user) -> QuerySet[TrainingProvider]:
     """Training providers are shared by every agency: no personal data, no agency scope."""
-    queryset = TrainingProvider.objects.all()
-    return queryset if may_see_individual_data(user) else queryset.none()
+    return scope_queryset(user, TrainingProvider.objects.all())
 
 
 def _pending_deadlines():
@@ -81,12 +79,12 @@ def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
 
 
 def mission_list(*, user) -> QuerySet[Mission]:
-    return scope_by_agency(Mission.objects.all(), user, agency_path="worker__agency")
+    return scope_queryset(user, Mission.objects.all())
 
 
 def document_list(*, user) -> QuerySet[Document]:
-    """Documents follow their dossier: whoever sees the dossier sees its documents."""
-    return Document.objects.filter(dossier__in=scope_dossiers(Dossier.objects.all(), user))
+    """Documents follow their dossier (cases.permissions: the same reach for both)."""
+    return scope_queryset(user, Document.objects.all())
 
 
 def dossier_choices(*, user) -> QuerySet[Dossier]:

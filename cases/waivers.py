@@ -1,10 +1,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import DeadlineStatus, DossierEventKind, Role
+from cases.choices import DeadlineStatus, DossierEventKind
 from cases.exceptions import DossierError, TransitionForbidden
 from cases.models import Deadline, DossierEvent
-from cases.permissions import belongs_to_agency, is_administrator
+from cases.permissions import WAIVE, may
 
 
 class WaiverRefused(DossierError):
@@ -15,8 +15,7 @@ class WaiverRefused(DossierError):
 def deadline_waive(*, deadline_id: int, by, reason: str) -> Deadline:
     """An agency manager lifts a deadline (e.g. AKTO granted late filing); the history says so."""
     deadline = Deadline.objects.select_for_update().select_related("dossier").get(pk=deadline_id)
-    manager = by.role == Role.AGENCY_MANAGER and belongs_to_agency(by, deadline.dossier.agency_id)
-    if not (manager or is_administrator(by)):
+    if not may(by, WAIVE, deadline):
         raise TransitionForbidden("Seul un responsable d'agence peut lever une échéance.")
     reason = (reason or "").strip()
     if not reason:

@@ -130,7 +130,8 @@ LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out username or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend's passwords; permissions from the role table, not from groups.
+    "cases.backends.RolePermissionBackend",
 ]
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
@@ -280,7 +281,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The role table (cases.permissions) for every view that does not say otherwise.
+    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.StandardPagination",

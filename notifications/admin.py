@@ -1,34 +1,18 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from cases.permissions import is_administrator
+from cases.admin.base import RoleAccessMixin
 from notifications.models import Notification, NotificationPreference, ReminderOffset
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RoleAccessMixin, admin.ModelAdmin):
+    """One's own notices; `change` (own) is what lets the « mark as read » action run."""
+
     list_display = ["created", "level", "message", "read_at"]
     list_filter = ["level", ("read_at", admin.EmptyFieldListFilter)]
     actions = ["mark_read"]
     readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(recipient=request.user)
-
-    def has_module_permission(self, request):
-        return request.user.is_authenticated
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_authenticated
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None  # lets the « mark as read » action run on the list
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Marquer comme lue(s)")
     def mark_read(self, request, queryset):
@@ -40,38 +24,30 @@ class NotificationAdmin(admin.ModelAdmin):
 class ReminderOffsetAdmin(admin.ModelAdmin):
     list_display = ["label", "key", "days_before", "level", "escalate"]
 
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    has_view_permission = has_add_permission = has_delete_permission = (
-        lambda self, request, obj=None: is_administrator(request.user)
-    )
-    has_change_permission = has_view_permission
-
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["user", "email_mode"]
     fields = ["email_mode"]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if is_administrator(request.user) else queryset.filter(user=request.user)
-
-    def has_module_permission(self, request):
-        return request.user.is_authenticated
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_authenticated
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or obj.user_id == request.user.pk or is_administrator(request.user)
-
     def has_add_permission(self, request):
-        return not NotificationPreference.objects.filter(user=request.user).exists()
+        """One preference per user: once it exists, it is changed, not added again."""
+        return super().has_add_permission(request) and not (
+            NotificationPreference.objects.filter(user=request.user).exists()
+        )
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+        owner = request.user
+
+        class OwnPreferenceForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.user = owner  # whoever adds it owns it («own» in the role table)
+
+        return OwnPreferenceForm
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -5,16 +5,14 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from cases.api.filters import ChoiceFilter, DateFilter, IdFilter
-from cases.api.permissions import IndividualData
 from cases.api.serializers import DescribedSerializerMixin
 from cases.choices import DeadlineKind, DeadlineStatus
-from cases.models import Deadline, Dossier
-from cases.permissions import scope_dossiers
+from cases.models import Deadline
+from cases.permissions import CHANGE, scope_queryset
 from notifications.choices import NotificationLevel
 from notifications.models import Notification
 
@@ -132,15 +130,14 @@ class DeadlineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Deadlines of the dossiers the caller may see; `?due_before=` is one indexed query."""
 
     serializer_class = DeadlineSerializer
-    permission_classes = [IndividualData]
     filterset_class = DeadlineFilter
     ordering_fields = ["due", "safe_date", "id"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Deadline.objects.none()
-        visible = scope_dossiers(Dossier.objects.all(), self.request.user)
-        return Deadline.objects.filter(dossier__in=visible).order_by("safe_date", "id")
+        deadlines = scope_queryset(self.request.user, Deadline.objects.all())
+        return deadlines.order_by("safe_date", "id")
 
 
 @extend_schema_view(
@@ -153,13 +150,14 @@ class NotificationViewSet(
     """The caller's own notices, newest first; someone else's answers 404."""
 
     serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated]
+    permission_actions = {"read": CHANGE}
     filterset_class = NotificationFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Notification.objects.none()
-        return Notification.objects.filter(recipient=self.request.user).order_by("-created", "-id")
+        notices = scope_queryset(self.request.user, Notification.objects.all())
+        return notices.order_by("-created", "-id")
 
     @extend_schema(
         summary="Marquer une notification comme lue",

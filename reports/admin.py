@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 
+from cases.admin.base import RoleAccessMixin
 from reports import charts, scope, services
 from reports.forms import ReportForm
 from reports.models import StoredReport
@@ -18,32 +19,15 @@ from reports.stored import may_read_stored, stored_reports_for
 
 
 @admin.register(StoredReport)
-class StoredReportAdmin(admin.ModelAdmin):
-    """The « Rapports » page (every reader of reports) and the stored reports, which cover
-    every agency: the change, history and download views of one only open to those who may
-    read it (`stored_reports_for`)."""
+class StoredReportAdmin(RoleAccessMixin, admin.ModelAdmin):
+    """The reports page for whoever may view reports; the stored reports, which cover every
+    agency, only for the roles whose `view` reaches their rows (cases.permissions), and
+    within what `stored_reports_for` lets them read."""
 
     list_display = ["__str__", "period_start", "period_end", "created"]
 
     def get_queryset(self, request):
         return stored_reports_for(request.user)
-
-    def has_module_permission(self, request):
-        return scope.may_read_reports(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        if obj is not None:
-            return stored_reports_for(request.user).filter(pk=obj.pk).exists()
-        return scope.may_read_reports(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
@@ -75,7 +59,7 @@ class StoredReportAdmin(admin.ModelAdmin):
             "title": "Rapports",
             "opts": self.model._meta,
             "form": form,
-            "stored": stored_reports_for(request.user)[:20],
+            "stored": self.get_queryset(request)[:20],
         }
         if form.is_bound and form.is_valid():
             context.update(self._report_context(request, form))

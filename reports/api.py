@@ -81,6 +81,7 @@ def _bad_request(error: ValidationError):
 
 class _ReportView(APIView):
     renderer_classes = RENDERERS
+    permission_model = "reports.storedreport"  # the reports, as the admin's « Rapports » page
 
     def finalize_response(self, request, response, *args, **kwargs):
         """Errors answer in the API's JSON format, whatever file was asked for."""

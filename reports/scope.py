@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
-from cases.choices import Role
 from cases.models import Agency
 from cases.permissions import AGENCY_SCOPED_ROLES, agency_ids, is_administrator
 
@@ -54,9 +53,7 @@ class Scope:
 
 
 def may_read_reports(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return is_administrator(user) or user.role in AGENCY_SCOPED_ROLES | {Role.CPNE_REPORTER}
+    return user.has_perm("reports.view_storedreport")
 
 
 def resolve(user, kind: str = ALL, *, agency=None, region="", company="") -> Scope:

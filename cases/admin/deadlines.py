@@ -8,10 +8,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cases.admin.base import RoleAccessMixin
 from cases.choices import DeadlineStatus
 from cases.exceptions import DossierError
-from cases.models import Deadline, Dossier
-from cases.permissions import may_access_model, scope_dossiers
+from cases.models import Deadline
 from cases.waivers import deadline_waive
 
 
@@ -24,7 +24,7 @@ class WaiverForm(forms.Form):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["label", "dossier_link", "due", "safe_date", "status_badge", "escalation_level"]
     list_filter = ["status", "kind"]
     list_select_related = ["dossier__worker"]
@@ -33,25 +33,6 @@ class DeadlineAdmin(admin.ModelAdmin):
     ordering = ["safe_date"]
     readonly_fields = [f.name for f in Deadline._meta.fields]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        visible = scope_dossiers(Dossier.objects.all(), request.user)
-        return super().get_queryset(request).filter(dossier__in=visible)
-
-    def has_module_permission(self, request):
-        return may_access_model(request.user, "dossier", "view")
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="dossier")
     def dossier_link(self, obj):

@@ -46,36 +46,12 @@ class MissionInline(ScopedChoicesMixin, admin.TabularInline):
     fields = ["client_company", "start", "end", "hours"]
     verbose_name_plural = "missions du dossier"
 
-    def has_add_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "mission", "add")
-
-    def has_change_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "mission", "change")
-
-    def has_delete_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "mission", "delete")
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "mission", "view")
-
 
 class DocumentInline(ScopedChoicesMixin, admin.TabularInline):
     model = Document
     form = DocumentForm
     extra = 0
     fields = ["kind", "file", "status", "received_on", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "document", "add")
-
-    def has_change_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "document", "change")
-
-    def has_delete_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "document", "delete")
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.may_access_model(request.user, "document", "view")
 
 
 class DossierEventInline(admin.TabularInline):
@@ -84,16 +60,8 @@ class DossierEventInline(admin.TabularInline):
     fields = ["created", "actor", "kind", "from_state", "to_state", "comment"]
     readonly_fields = fields
     can_delete = False
+    max_num = 0  # written by the services, read here (the role table grants `view` only)
     verbose_name_plural = "historique du dossier"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return True
 
 
 @admin.register(Dossier)

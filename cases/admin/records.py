@@ -10,7 +10,6 @@ from cases.admin.base import (
     RoleAccessMixin,
     ScopedChoicesMixin,
     ServiceWritesMixin,
-    _agencies_of,
 )
 from cases.admin.history import ScopedHistoryAdmin
 from cases.admin.sensitive import WorkerSensitiveAdminMixin
@@ -62,9 +61,6 @@ class AgencyAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_filter = ["kind", "company_name", "region"]
     search_fields = ["name", "siret", "company_name"]
 
-    def get_queryset(self, request):
-        return _agencies_of(request.user)
-
 
 @admin.register(ClientCompany)
 class ClientCompanyAdmin(SharedRecordAdmin):
@@ -87,7 +83,7 @@ class TrainingProviderAdmin(SharedRecordAdmin):
 
 
 @admin.register(DocumentRequirement)
-class DocumentRequirementAdmin(RoleAccessMixin, admin.ModelAdmin):
+class DocumentRequirementAdmin(admin.ModelAdmin):
     list_display = ["dispositif", "transition", "kind", "only_with_afest", "source"]
     list_filter = ["dispositif", "transition", "kind"]
 
@@ -118,7 +114,6 @@ class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdm
 
 @admin.register(Mission)
 class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
-    agency_path = "worker__agency"
     list_display = ["worker", "client_company", "start", "end", "hours", "dossier"]
     list_select_related = ["worker", "client_company", "dossier"]
     search_fields = ["worker__last_name", "client_company__name"]
@@ -131,7 +126,6 @@ class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
-    agency_path = "dossier__agency"
     list_display = ["dossier", "kind", "status", "received_on"]
     list_filter = ["kind", "status"]
     list_select_related = ["dossier__worker"]

@@ -1,9 +1,8 @@
-"""Accounts: administrators only."""
+"""Accounts: administrators only (cases.permissions: `cases.user`)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from cases import permissions
 from cases.admin.accounts import revoke_api_tokens, unlock_logins
 from cases.models import (
     User,
@@ -20,21 +19,3 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_active"]
     filter_horizontal = ["agencies", "groups", "user_permissions"]
     actions = [revoke_api_tokens, unlock_logins]
-
-    def _may(self, request):
-        return permissions.is_administrator(request.user)
-
-    def has_module_permission(self, request):
-        return self._may(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_add_permission(self, request):
-        return self._may(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request)

@@ -1,35 +1,84 @@
-"""DRF permission classes; each asks `cases.permissions`, the one place that decides."""
+"""The API's one permission class: Django's permission API, answered by the role table of
+`cases.permissions` (the default of every view, settings.REST_FRAMEWORK)."""
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import permissions
 
-from cases.permissions import may_edit_records, may_see_individual_data
+from cases.choices import Role
+from cases.permissions import ADD, CHANGE, DELETE, VIEW, perm
+
+METHOD_ACTIONS = {
+    "GET": VIEW,
+    "HEAD": VIEW,
+    "OPTIONS": VIEW,
+    "POST": ADD,
+    "PUT": CHANGE,
+    "PATCH": CHANGE,
+    "DELETE": DELETE,
+}
+
+NO_ACCESS = {
+    Role.CPNE_REPORTER: "Votre rôle donne accès aux seules données agrégées : "
+    "les données individuelles ne vous sont pas accessibles.",
+}
+NO_ACCESS_DEFAULT = "Votre rôle ne donne pas accès à ces données."
+NO_WRITE = "Votre rôle ne permet pas de modifier ces données."
 
 
-class IndividualData(permissions.BasePermission):
-    """Individual records: closed to CPNE reporters (aggregates only); writes by editors."""
+def permission_of(request, view) -> tuple[str, str]:
+    """The table entry a request asks: (model label, action).
 
-    message = (
-        "Votre rôle donne accès aux seules données agrégées : "
-        "les données individuelles ne vous sont pas accessibles."
+    The model is the view's `permission_model` (« app.model »), or else its queryset's; the
+    action is named by the view's `permission_actions` (by viewset action, or by lower-case
+    HTTP method), or else follows the method: GET view, POST add, PUT/PATCH change, DELETE
+    delete.
+    """
+    label = getattr(view, "permission_model", None)
+    if label is None:
+        queryset = view.get_queryset() if hasattr(view, "get_queryset") else None
+        if queryset is None:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}: no queryset and no permission_model to ask the role "
+                "table (cases.permissions.PERMISSIONS) about."
+            )
+        label = queryset.model._meta.label_lower
+    named = getattr(view, "permission_actions", {})
+    action = (
+        named.get(getattr(view, "action", None))
+        or named.get(request.method.lower())
+        or METHOD_ACTIONS.get(request.method)
     )
-
-    def has_permission(self, request, view) -> bool:
-        if not may_see_individual_data(request.user):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        if not may_edit_records(request.user):
-            self.message = "Votre rôle ne permet pas de modifier ces données."
-            return False
-        return True
+    return label, action
 
 
-class ReadIndividualData(IndividualData):
-    """Individual records for any role but CPNE reporters; the service checks the action.
+class RolePermission(permissions.BasePermission):
+    """`user.has_perm` for the request's model and action; with the row for writes on a row.
 
-    Used for dossier transitions: an FPE.TT advisor records an opinion without editing
-    records, and `dossier_run_transition` decides per transition and role.
+    Rows are read from querysets cut by `cases.permissions.scope_queryset` with the reach of
+    `view`, so a row out of that reach is a 404 before this class sees it; only the other
+    actions are asked again with the row.
     """
 
+    message = NO_ACCESS_DEFAULT
+
     def has_permission(self, request, view) -> bool:
-        return may_see_individual_data(request.user)
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        label, action = permission_of(request, view)
+        if action and user.has_perm(perm(label, action)):
+            return True
+        if user.has_perm(perm(label, VIEW)):
+            self.message = NO_WRITE
+        else:
+            self.message = NO_ACCESS.get(getattr(user, "role", None), NO_ACCESS_DEFAULT)
+        return False
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        label, action = permission_of(request, view)
+        if action == VIEW:
+            return True
+        if request.user.has_perm(perm(label, action), obj):
+            return True
+        self.message = NO_WRITE
+        return False

@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -420,9 +419,10 @@ def simulate(data: dict) -> dict:
 
 
 class RulesCheckView(APIView):
-    """Simulator: any authenticated user may check a plan; nothing is written."""
+    """Simulator: whoever reads the rule sets (every role) may check a plan; nothing is written."""
 
-    permission_classes = [IsAuthenticated]
+    permission_model = "accords.ruleset"
+    permission_actions = {"post": "view"}
 
     @extend_schema(
         operation_id="rules_check",

@@ -24,12 +24,11 @@ from cases.api.filters import (
     WorkerFilter,
 )
 from cases.api.parsers import SafeJSONParser, SafeMultiPartParser
-from cases.api.permissions import IndividualData, ReadIndividualData
 from cases.api.renderers import BinaryRenderer
 from cases.api.schema import FindingSerializer
 from cases.api.transitions import describe_transitions
 from cases.models import SensitiveDataAccess
-from cases.permissions import may_see_nir
+from cases.permissions import VIEW, may_see_nir
 from cases.sensitive import sensitive_read_log
 from cases.workflow import checks
 from cases.workflow.steps import STEP_NAMES, STEPS
@@ -55,7 +54,8 @@ STEP_DESCRIPTION = (
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
-    permission_classes = [IndividualData]
+    """Rows from a selector (cut by the role table); permissions: the API's default class."""
+
     filter_backends = [
         *viewsets.GenericViewSet.filter_backends,
         drf_filters.SearchFilter,
@@ -283,6 +283,9 @@ class DossierViewSet(EditableViewSet):
         "id",
     ]
     conflict_actions = ("update", "partial_update", "run_transition")
+    # A step needs the dossier in view; whether the role runs it is the step's own question
+    # (`dossier_run_transition`): an FPE.TT advisor records an opinion without editing.
+    permission_actions = {"run_transition": VIEW}
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -290,11 +293,6 @@ class DossierViewSet(EditableViewSet):
         if self.action == "retrieve":
             return s.DossierDetailSerializer
         return super().get_serializer_class()
-
-    def get_permissions(self):
-        if self.action in ("run_transition", "transitions"):
-            return [ReadIndividualData()]
-        return super().get_permissions()
 
     @extend_schema(
         summary="Étapes que l'utilisateur peut lancer maintenant",

@@ -13,10 +13,15 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.choices import FINAL_STATES, DocumentStatus, DossierEventKind
-from cases.exceptions import DossierForbidden, DossierLocked, DossierNotFound
-from cases.models import Document, Dossier, DossierEvent
-from cases.permissions import may_edit_dossier
-from cases.services.scope import locked_in_scope, reject_unknown_fields, require_role
+from cases.exceptions import DossierLocked, DossierNotFound
+from cases.models import Document, DossierEvent
+from cases.permissions import ADD, CHANGE, DELETE
+from cases.services.scope import (
+    locked_in_scope,
+    reject_unknown_fields,
+    require_role,
+    require_row,
+)
 from cases.uploads import document_file_check, stored_file_delete_on_commit
 
 logger = logging.getLogger(__name__)
@@ -37,9 +42,11 @@ def _check_file(file) -> None:
         raise ValidationError({"file": error.messages}) from error
 
 
-def _check_dossier(by, dossier: Dossier, refusal: str) -> None:
-    if not may_edit_dossier(by, dispositif=dossier.dispositif, agency_id=dossier.agency_id):
-        raise DossierForbidden(refusal)
+def _check_dossier(by, action: str, document: Document, refusal: str) -> None:
+    """The role table on the document itself (its dossier, its kind: an FPE.TT advisor adds
+    only the opinion to a CAR awaiting it), then the dossier's state."""
+    require_row(by, action, document, refusal)
+    dossier = document.dossier
     if dossier.state in FINAL_STATES:
         raise DossierLocked(
             f"Un dossier à l'état « {dossier.get_state_display()} » ne reçoit plus de pièces."
@@ -70,10 +77,17 @@ def document_upload(
     """Attach a document to a dossier `by` may edit: a received file, or (no file) a document
     still expected. `status` and `received_on` default to what the file says."""
     require_role(by, "document", "add", "Votre rôle ne permet pas d'ajouter une pièce.")
-    dossier = locked_in_scope(selectors.dossier_choices(user=by), dossier_id)
+    # Found among the dossiers `by` sees; whether this document may go there is the table's
+    # answer on the document itself (`_check_dossier`).
+    dossier = locked_in_scope(selectors.dossier_list(user=by), dossier_id)
     if dossier is None:
         raise DossierNotFound("Dossier introuvable.")
-    _check_dossier(by, dossier, "Votre rôle ne permet pas d'ajouter une pièce à ce dossier.")
+    _check_dossier(
+        by,
+        ADD,
+        Document(dossier=dossier, kind=kind),
+        "Votre rôle ne permet pas d'ajouter cette pièce à ce dossier.",
+    )
     if file:
         _check_file(file)
     received = DocumentStatus.RECEIVED if file else DocumentStatus.EXPECTED
@@ -105,7 +119,7 @@ def document_update(*, document_id: int, by, data: dict) -> Document:
     if document is None:
         raise DossierNotFound("Pièce introuvable.")
     _check_dossier(
-        by, document.dossier, "Votre rôle ne permet pas de modifier les pièces de ce dossier."
+        by, CHANGE, document, "Votre rôle ne permet pas de modifier les pièces de ce dossier."
     )
     previous_file, previous_status = document.file, document.status
     new_file = "file" in data and data["file"] != previous_file
@@ -138,7 +152,7 @@ def document_delete(*, document_id: int, by) -> None:
     if document is None:
         raise DossierNotFound("Pièce introuvable.")
     _check_dossier(
-        by, document.dossier, "Votre rôle ne permet pas de supprimer les pièces de ce dossier."
+        by, DELETE, document, "Votre rôle ne permet pas de supprimer les pièces de ce dossier."
     )
     DossierEvent.objects.create(
         dossier_id=document.dossier_id,

@@ -8,6 +8,7 @@ from django.db import transaction
 from cases import selectors
 from cases.exceptions import DossierNotFound
 from cases.models import Dossier, Mission
+from cases.permissions import ADD, CHANGE
 from cases.refresh import dossier_refresh
 from cases.services.scope import (
     changed_values,
@@ -15,6 +16,7 @@ from cases.services.scope import (
     reject_unknown_fields,
     require_choosable,
     require_role,
+    require_row,
 )
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ def mission_create(*, by, data: dict) -> Mission:
     require_role(by, "mission", "add", "Votre rôle ne permet pas d'enregistrer une mission.")
     require_choosable(by, data)
     mission = Mission(**data)
+    require_row(by, ADD, mission, "Votre rôle ne permet pas d'enregistrer cette mission.")
     mission.full_clean()
     mission._history_user = by
     mission.save()
@@ -50,10 +53,12 @@ def mission_update(*, mission_id: int, by, data: dict) -> Mission:
     mission = locked_in_scope(selectors.mission_list(user=by), mission_id)
     if mission is None:
         raise DossierNotFound("Mission introuvable.")
+    require_row(by, CHANGE, mission, "Votre rôle ne permet pas de modifier cette mission.")
     require_choosable(by, changed_values(mission, data))
     previous_dossier_id = mission.dossier_id
     for name, value in data.items():
         setattr(mission, name, value)
+    require_row(by, CHANGE, mission, "Votre rôle ne permet pas d'enregistrer cette mission ainsi.")
     mission.full_clean()
     mission._history_user = by
     mission.save()

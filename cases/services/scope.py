@@ -16,7 +16,7 @@ from cases.models import (
     User,
     Worker,
 )
-from cases.permissions import may_access_model
+from cases.permissions import may, may_access_model
 
 # What a refused relation is called, per model (« Le salarié n° 12 n'appartient pas à vos
 # agences. »). Only the number is repeated: nothing about another agency's record is shown.
@@ -42,6 +42,14 @@ def reject_unknown_fields(data: dict, allowed: frozenset[str]) -> None:
 def require_role(by, model_name: str, action: str, refusal: str) -> None:
     """Refuse unless the role table lets `by` do `action` on `model_name` records."""
     if not may_access_model(by, model_name, action):
+        raise DossierForbidden(refusal)
+
+
+def require_row(by, action: str, row, refusal: str) -> None:
+    """Refuse unless the role table lets `by` do `action` on this row, as it is now or as it
+    is about to be saved (a training manager edits permanent staff only, and may not turn one
+    into a temp worker; an FPE.TT advisor adds only the opinion to a CAR awaiting it)."""
+    if not may(by, action, row):
         raise DossierForbidden(refusal)
 
 

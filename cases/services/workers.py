@@ -8,13 +8,14 @@ from cases import selectors
 from cases.exceptions import DossierForbidden, DossierNotFound, RecordInUse
 from cases.models import Worker
 from cases.models.workers import HEALTH_FIELDS
-from cases.permissions import may_see_health_data, may_see_nir
+from cases.permissions import ADD, CHANGE, may_see_health_data, may_write_nir
 from cases.services.scope import (
     changed_values,
     locked_in_scope,
     reject_unknown_fields,
     require_choosable,
     require_role,
+    require_row,
 )
 
 logger = logging.getLogger(__name__)
@@ -28,9 +29,10 @@ WORKER_FIELDS = frozenset(
 
 def _check_sensitive(by, data: dict, worker: Worker) -> None:
     """Nobody writes a NIR or health data they may not read (they would overwrite it blind)."""
-    sensitive = {"nir", *HEALTH_FIELDS}
-    changes = {n for n, value in data.items() if n in sensitive and getattr(worker, n) != value}
-    if "nir" in changes and not may_see_nir(by):
+    changes = {n for n, value in data.items() if n in HEALTH_FIELDS and getattr(worker, n) != value}
+    # A NIR sent by someone who may not read it is refused whatever its value: a refusal that
+    # depended on the value would confirm the stored number (cases.permissions.may_write_nir).
+    if "nir" in data and (data["nir"] or worker.nir) and not may_write_nir(by, worker):
         raise DossierForbidden(
             "Votre rôle ne permet pas de saisir le NIR.",
             errors={"nir": ["Votre rôle ne permet pas de saisir le NIR."]},
@@ -49,6 +51,7 @@ def worker_create(*, by, data: dict) -> Worker:
     require_choosable(by, data)
     for name, value in data.items():
         setattr(worker, name, value)
+    require_row(by, ADD, worker, "Votre rôle ne permet pas de créer ce salarié.")
     worker.full_clean()
     worker._history_user = by
     worker.save()
@@ -66,10 +69,12 @@ def worker_update(*, worker_id: int, by, data: dict) -> Worker:
     if worker is None:
         raise DossierNotFound("Salarié introuvable.")
     data = {name: value for name, value in data.items() if name != "agency"}
+    require_row(by, CHANGE, worker, "Votre rôle ne permet pas de modifier ce salarié.")
     _check_sensitive(by, data, worker)
     require_choosable(by, changed_values(worker, data))
     for name, value in data.items():
         setattr(worker, name, value)
+    require_row(by, CHANGE, worker, "Votre rôle ne permet pas d'enregistrer ce salarié ainsi.")
     worker.full_clean()
     worker._history_user = by
     worker.save()

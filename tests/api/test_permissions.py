@@ -5,7 +5,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.choices import Role
+from cases.choices import Employment, Role
 from cases.models.workers import HEALTH_FIELDS
 from tests.factories import DossierFactory, UserFactory, WorkerFactory
 
@@ -86,9 +86,10 @@ def test_health_fields_only_for_allowed_roles(client_for, make_user, agency_a, r
 
 
 def test_health_fields_cannot_be_written_by_training_manager(client_for, make_user, agency_a):
-    """The role table gives training managers no write on workers: refused, nothing written
-    (this test used to accept a 200 that silently dropped the field)."""
-    worker = WorkerFactory(agency=agency_a)
+    """A training manager edits permanent staff only, and never writes health data they may
+    not see: refused, nothing written (this test used to accept a 200 that silently dropped
+    the field)."""
+    worker = WorkerFactory(agency=agency_a, employment=Employment.CDI)  # one they may edit
     api = client_for(make_user(role=Role.TRAINING_MANAGER))
     response = api.patch(f"/api/v1/workers/{worker.pk}/", {"at_mp": True}, format="json")
     assert response.status_code == 403
@@ -103,7 +104,7 @@ def test_fpett_advisor_reads_car_only_and_edits_nothing(client_for, make_user, a
     assert [d["id"] for d in api.get("/api/v1/dossiers/").json()["results"]] == [car.pk]
     response = api.patch(f"/api/v1/dossiers/{car.pk}/", {"notes": "x"}, format="json")
     assert response.status_code == 403
-    assert api.get("/api/v1/workers/").json()["results"] == []
+    assert api.get("/api/v1/workers/").status_code == 403  # no worker record, as in the admin
 
 
 def test_administrator_sees_every_agency(client_for, agency_a, agency_b):

@@ -18,6 +18,7 @@ from cases.choices import DocumentStatus, FundingLineKind, Role
 from cases.ledger import funding_line_add
 from cases.models import (
     Agency,
+    Deadline,
     Document,
     Dossier,
     FundingLine,
@@ -26,9 +27,8 @@ from cases.models import (
     Worker,
 )
 from cases.reference import load_document_requirements
-from notifications.models import Notification
-from cases.models import Deadline
 from cases.refresh import dossier_refresh
+from notifications.models import Notification
 from tests.factories import (
     AgencyFactory,
     ClientCompanyFactory,

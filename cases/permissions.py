@@ -486,7 +486,7 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
     "cases.fundingline": {ADMIN: on(EVERY, "va")},  # lines are added, never edited
     "cases.user": _ADMINISTRATORS_ONLY,
     "cases.sensitivedataaccess": {ADMIN: on(EVERY, "v")},
-    "notifications.deadline": {
+    "cases.deadline": {
         CW: on(AGENCIES, "v"),
         AM: on(AGENCIES, "vw"),
         TM: on(AGENCIES, "v"),
@@ -524,7 +524,7 @@ ROW_PATHS: dict[str, RowPaths] = {
     "cases.document": RowPaths(agency="dossier__agency", dossier="dossier"),
     "cases.dossierevent": RowPaths(agency="dossier__agency", dossier="dossier"),
     "cases.worker": RowPaths(agency="agency", worker=""),
-    "notifications.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
+    "cases.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
     "notifications.notification": RowPaths(owner="recipient"),
     "notifications.notificationpreference": RowPaths(owner="user"),
 }
@@ -591,6 +591,25 @@ def scope_queryset(user, queryset: QuerySet, action: str = VIEW) -> QuerySet:
     reach = reach_of(user, label, action)
     q = None if reach is None else reach.q(user, ROW_PATHS.get(label, RowPaths()))
     return queryset.none() if q is None else queryset.filter(q)
+
+
+def scope_dossiers_to_attach(user, queryset: QuerySet, label: str) -> QuerySet:
+    """The dossiers of `queryset` to which `user` may add some row of `label` (a document, a
+    mission): the reach of that grant read on the dossier itself. Conditions on the row's own
+    fields (the kind of a document) are left to the check on the row, `may(user, ADD, row)`."""
+    if not is_active_user(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    reach = reach_of(user, label, ADD)
+    if reach is None or not reach.rows:
+        return queryset.none()
+    on_dossier = RowPaths(agency="agency", dossier="", worker="worker")
+    q = Q()
+    for condition in reach.conditions:
+        if not isinstance(condition, FieldIs):
+            q &= condition.q(user, on_dossier)
+    return queryset.filter(q)
 
 
 def may(user, action: str, obj) -> bool:

@@ -28,6 +28,7 @@ from cases.permissions import (
     scope_agencies,
     scope_by_agency,
     scope_dossiers,
+    scope_dossiers_to_attach,
     scope_editable_dossiers,
     scope_queryset,
 )
@@ -88,8 +89,13 @@ def document_list(*, user) -> QuerySet[Document]:
 
 
 def dossier_choices(*, user) -> QuerySet[Dossier]:
-    """The dossiers `user` may attach a document or a mission to."""
-    return scope_editable_dossiers(Dossier.objects.select_related("worker"), user)
+    """The dossiers `user` may attach a document or a mission to: those they may edit, and
+    those the role table lets them add a document to (the FPE.TT advisor: a CAR awaiting its
+    opinion, for the opinion only — the service checks the kind)."""
+    dossiers = Dossier.objects.select_related("worker")
+    return scope_editable_dossiers(dossiers, user) | scope_dossiers_to_attach(
+        user, dossiers, "cases.document"
+    )
 
 
 def colleague_list(*, user) -> QuerySet[User]:

@@ -51,6 +51,15 @@ def permission_of(request, view) -> tuple[str, str]:
     return label, action
 
 
+def _handles(view, method: str) -> bool:
+    """Whether the view has a handler for `method` (a viewset: mapped for this route)."""
+    method = method.lower()
+    action_map = getattr(view, "action_map", None)
+    if action_map is not None:
+        return method in action_map or method == "options"
+    return hasattr(view, method)
+
+
 class RolePermission(permissions.BasePermission):
     """`user.has_perm` for the request's model and action; with the row for writes on a row.
 
@@ -65,6 +74,8 @@ class RolePermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
+        if not _handles(view, request.method):
+            return True  # the view answers 405: a method it has not is no question of rights
         label, action = permission_of(request, view)
         if action and user.has_perm(perm(label, action)):
             return True

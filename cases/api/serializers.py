@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir, siret
@@ -235,15 +235,22 @@ class WorkerSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers
     def get_fields(self):
         fields = super().get_fields()
         user = _user(self)
-        if user is not None:
-            if not may_see_health_data(user):
-                for name in HEALTH_FIELDS:
-                    fields.pop(name, None)
-            if not may_see_nir(user):  # shown masked: never written back over the real one
-                fields["nir"].read_only = True
+        if user is not None and not may_see_health_data(user):
+            for name in HEALTH_FIELDS:
+                fields.pop(name, None)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             fields["agency"].read_only = True
         return fields
+
+    def to_internal_value(self, data):
+        """Health data sent by a role that may not see it is refused, not silently dropped."""
+        user = _user(self)
+        sent = set(data) & set(HEALTH_FIELDS) if hasattr(data, "keys") else set()
+        if user is not None and sent and not may_see_health_data(user):
+            raise exceptions.PermissionDenied(
+                "Votre rôle ne permet pas de saisir des données de santé."
+            )
+        return super().to_internal_value(data)
 
     def to_representation(self, instance):
         """The NIR in full on one worker's page for the roles that need it, masked otherwise

@@ -32,7 +32,7 @@ def _check_sensitive(by, data: dict, worker: Worker) -> None:
     changes = {n for n, value in data.items() if n in HEALTH_FIELDS and getattr(worker, n) != value}
     # A NIR sent by someone who may not read it is refused whatever its value: a refusal that
     # depended on the value would confirm the stored number (cases.permissions.may_write_nir).
-    if "nir" in data and (data["nir"] or worker.nir) and not may_write_nir(by, worker):
+    if "nir" in data and not may_write_nir(by, worker):
         raise DossierForbidden(
             "Votre rôle ne permet pas de saisir le NIR.",
             errors={"nir": ["Votre rôle ne permet pas de saisir le NIR."]},

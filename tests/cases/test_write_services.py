@@ -172,7 +172,7 @@ def test_the_uploader_is_the_caller(user, mine):
 # --- What the role table says -------------------------------------------------------------------
 
 
-def test_a_training_manager_writes_no_worker_mission_company_or_provider(training_manager, mine):
+def test_a_training_manager_writes_no_temp_worker_mission_or_company(training_manager, mine):
     worker = WorkerFactory(agency=mine, nir=NIR)
     with pytest.raises(DossierForbidden):
         services.worker_update(worker_id=worker.pk, by=training_manager, data={"nir": ""})
@@ -187,22 +187,24 @@ def test_a_training_manager_writes_no_worker_mission_company_or_provider(trainin
         services.client_company_update(
             client_company_id=company.pk, by=training_manager, data={"name": "X"}
         )
-    with pytest.raises(DossierForbidden):
-        services.training_provider_create(by=training_manager, data={"name": "X"})
+    # Training providers they do pick (the OF of a Pro-A): cases.permissions, « Decisions ».
     worker.refresh_from_db()
     assert worker.nir == NIR and not Mission.objects.exists()
 
 
 def test_nobody_overwrites_a_nir_or_health_data_they_may_not_read(user, mine, monkeypatch):
     worker = WorkerFactory(agency=mine, nir=NIR)
-    monkeypatch.setattr("cases.services.workers.may_see_nir", lambda by: False)
+    monkeypatch.setattr("cases.services.workers.may_write_nir", lambda by, worker: False)
     monkeypatch.setattr("cases.services.workers.may_see_health_data", lambda by: False)
-    with pytest.raises(DossierForbidden, match="NIR"):
-        services.worker_update(worker_id=worker.pk, by=user, data={"nir": ""})
+    # A NIR sent by who may not read it is refused whatever its value, the stored one included:
+    # a refusal that depended on the value would confirm the number.
+    for value in ("", NIR):
+        with pytest.raises(DossierForbidden, match="NIR"):
+            services.worker_update(worker_id=worker.pk, by=user, data={"nir": value})
     with pytest.raises(DossierForbidden, match="santé"):
         services.worker_update(worker_id=worker.pk, by=user, data={"at_mp": True})
-    # Sending back the unchanged value is no write of it.
-    services.worker_update(worker_id=worker.pk, by=user, data={"nir": NIR, "first_name": "Sam"})
+    # Sending back an unchanged health field is no write of it.
+    services.worker_update(worker_id=worker.pk, by=user, data={"at_mp": False, "first_name": "Sam"})
     worker.refresh_from_db()
     assert (worker.nir, worker.at_mp, worker.first_name) == (NIR, False, "Sam")
 

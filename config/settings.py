@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=DIGEST_HOUR, minute=0),
     },
+    "idempotency-purge": {
+        "task": "cases.purge_idempotency",
+        "schedule": 3600,
+    },
     # The first day after each period (Europe/Paris): reports.stored builds, stores, announces.
     "mission-jeunes-half-year": {
         "task": "reports.build_mission_jeunes",
@@ -266,6 +270,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
+# How long an API Idempotency-Key (and the answer kept for its retries) and an admin form's
+# one-time token are remembered; the `idempotency-purge` beat task deletes them afterwards.
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Alternance intérim",
     "DESCRIPTION": (

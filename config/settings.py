@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: a POST to the API sent twice with one Idempotency-Key runs once.
+    "config.idempotency.IdempotencyKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it turns a locked-out login into the French lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -287,7 +289,10 @@ SPECTACULAR_SETTINGS = {
         "champs AT/MP et aptitude d'un salarié ne sont présents que pour les rôles autorisés à "
         "voir les données de santé.\n\n"
         'Erreurs : toujours `{"detail": "…", "code": "…", "errors": {champ: [...]}}`, '
-        "en français, avec `findings` quand des constats bloquent une étape."
+        "en français, avec `findings` quand des constats bloquent une étape.\n\n"
+        "Idempotence : tout POST accepte l'en-tête `Idempotency-Key` (un UUID, par exemple). "
+        "Une requête renvoyée avec la même clé n'est traitée qu'une fois : la première "
+        "réponse réussie est rejouée, avec `Idempotent-Replayed: true`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -297,6 +302,10 @@ SPECTACULAR_SETTINGS = {
     # (and the CSP refuses it).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.idempotency.schema_postprocess",  # the Idempotency-Key header on every POST
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

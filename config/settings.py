@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After authentication: a POST to the API sent twice with one Idempotency-Key runs once.
     "config.idempotency.IdempotencyKeyMiddleware",
+    # After CSRF and messages: an admin form sent twice is saved once (one-time form token).
+    "config.form_tokens.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it turns a locked-out login into the French lockout answer.
     "axes.middleware.AxesMiddleware",

@@ -78,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: a POST to the API sent twice with one Idempotency-Key runs once.
+    "config.idempotency.IdempotencyKeyMiddleware",
+    # After CSRF and messages: an admin form sent twice is saved once (one-time form token).
+    "config.form_tokens.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it turns a locked-out login into the French lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -263,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=DIGEST_HOUR, minute=0),
     },
+    "idempotency-purge": {
+        "task": "cases.purge_idempotency",
+        "schedule": 3600,
+    },
     # The first day after each period (Europe/Paris): reports.stored builds, stores, announces.
     "mission-jeunes-half-year": {
         "task": "reports.build_mission_jeunes",
@@ -294,6 +302,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
+# How long an API Idempotency-Key (and the answer kept for its retries) and an admin form's
+# one-time token are remembered; the `idempotency-purge` beat task deletes them afterwards.
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Alternance intérim",
     "DESCRIPTION": (
@@ -307,7 +319,10 @@ SPECTACULAR_SETTINGS = {
         "champs AT/MP et aptitude d'un salarié ne sont présents que pour les rôles autorisés à "
         "voir les données de santé.\n\n"
         'Erreurs : toujours `{"detail": "…", "code": "…", "errors": {champ: [...]}}`, '
-        "en français, avec `findings` quand des constats bloquent une étape."
+        "en français, avec `findings` quand des constats bloquent une étape.\n\n"
+        "Idempotence : tout POST accepte l'en-tête `Idempotency-Key` (un UUID, par exemple). "
+        "Une requête renvoyée avec la même clé n'est traitée qu'une fois : la première "
+        "réponse réussie est rejouée, avec `Idempotent-Replayed: true`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -317,6 +332,10 @@ SPECTACULAR_SETTINGS = {
     # (and the CSP refuses it).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.idempotency.schema_postprocess",  # the Idempotency-Key header on every POST
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

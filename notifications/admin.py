@@ -1,18 +1,50 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.admin.base import RoleAccessMixin
 from notifications.models import Notification, NotificationPreference, ReminderOffset
 
 
+class EmailStatusFilter(admin.SimpleListFilter):
+    """Sent, not sent, or « envoi incertain »: claimed, never confirmed (the worker died)."""
+
+    title = "envoi par e-mail"
+    parameter_name = "email"
+    LOOKUPS = {
+        "sent": ("envoyé", Q(emailed_at__isnull=False)),
+        "uncertain": (
+            "envoi incertain",
+            Q(email_claimed_at__isnull=False, emailed_at__isnull=True),
+        ),
+        "none": ("pas d'e-mail", Q(email_claimed_at__isnull=True, emailed_at__isnull=True)),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.LOOKUPS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.LOOKUPS:
+            return queryset.filter(self.LOOKUPS[self.value()][1])
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(RoleAccessMixin, admin.ModelAdmin):
     """One's own notices; `change` (own) is what lets the « mark as read » action run."""
 
-    list_display = ["created", "level", "message", "read_at"]
-    list_filter = ["level", ("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["created", "level", "message", "read_at", "email_status"]
+    list_filter = ["level", ("read_at", admin.EmptyFieldListFilter), EmailStatusFilter]
     actions = ["mark_read"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    @admin.display(description="e-mail")
+    def email_status(self, notice) -> str:
+        if notice.emailed_at:
+            return f"envoyé le {timezone.localtime(notice.emailed_at):%d/%m/%Y %H:%M}"
+        if notice.email_claimed_at:
+            return "envoi incertain"
+        return "—"
 
     @admin.action(description="Marquer comme lue(s)")
     def mark_read(self, request, queryset):

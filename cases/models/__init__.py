@@ -3,6 +3,7 @@ from cases.models.audit import SensitiveDataAccess
 from cases.models.deadlines import Deadline
 from cases.models.documents import Document, DocumentRequirement
 from cases.models.dossiers import Dossier, DossierEvent
+from cases.models.idempotency import FormSubmission, IdempotencyKey
 from cases.models.ledger import FundingLine
 from cases.models.missions import Mission
 from cases.models.organisations import Agency, ClientCompany, TrainingProvider
@@ -17,7 +18,9 @@ __all__ = [
     "DocumentRequirement",
     "Dossier",
     "DossierEvent",
+    "FormSubmission",
     "FundingLine",
+    "IdempotencyKey",
     "Mission",
     "SensitiveDataAccess",
     "TimeStampedModel",

@@ -61,6 +61,9 @@ class Notification(models.Model):
     message = models.TextField("message")
     created = models.DateTimeField("créée le", auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("lue le", null=True, blank=True)
+    # Claimed, then sent, then confirmed: a claim never confirmed is an « envoi incertain »
+    # (the sender died between the two), never sent again (notifications.services.emails).
+    email_claimed_at = models.DateTimeField("envoi par e-mail commencé le", null=True, blank=True)
     emailed_at = models.DateTimeField("envoyée par e-mail le", null=True, blank=True)
 
     class Meta:
@@ -108,11 +111,17 @@ class NotificationPreference(models.Model):
 
 
 class DigestSent(models.Model):
-    """One daily digest per person and day, whatever the number of beat ticks."""
+    """One daily digest per person and day, whatever the number of beat ticks.
+
+    The row is the claim, committed before the e-mail goes (`sent_at`: when it was claimed);
+    `confirmed_at` is set once the mail server took it. A row without it is an « envoi
+    incertain »: that day's digest is not sent again.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     sent_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField("envoi confirmé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "récapitulatif envoyé"

@@ -749,7 +749,8 @@ class Chunk:
                         message,
                         created,
                         read_at,
-                        None,
+                        None,  # email_claimed_at
+                        None,  # emailed_at
                     )
                 )
 

@@ -7,6 +7,7 @@ models whose rows a role reaches only in part (agencies, CAR dossiers, own notic
 with the row, lists only the rows in reach, and refuses a form whose row would leave it.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
@@ -73,7 +74,14 @@ class ScopedChoicesMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs["queryset"] = selectors.choices_for(db_field.related_model, user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and type(field.widget) is forms.Select:  # not an autocomplete
+            # Read once per page, not once per inline row: each form of a formset copies the
+            # field, and an unevaluated queryset would be asked again for every row (a dossier
+            # of ten missions read its client companies twenty-two times). The form still
+            # validates a posted id against the queryset.
+            field.choices = list(field.choices)
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs["queryset"] = selectors.choices_for(db_field.related_model, user=request.user)

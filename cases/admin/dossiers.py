@@ -46,6 +46,10 @@ class MissionInline(ScopedChoicesMixin, admin.TabularInline):
     fields = ["client_company", "start", "end", "hours"]
     verbose_name_plural = "missions du dossier"
 
+    def get_queryset(self, request):
+        # Each row is titled by its mission (company and dates): read with the rows.
+        return super().get_queryset(request).select_related("client_company")
+
 
 class DocumentInline(ScopedChoicesMixin, admin.TabularInline):
     model = Document

@@ -313,8 +313,10 @@ def test_openapi_documents_codes_and_shapes(rules):
         assert responses[code]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"
         }, code
-    # Only statuses this endpoint can answer: it writes nothing, so no conflict.
-    assert "409" not in responses
-    assert set(responses) <= {"200", "400", "401", "403", "404", "405", "406", "413", "415"}
+    # Only statuses this endpoint can answer. It writes nothing; 409 and 422 are those of an
+    # Idempotency-Key reused (config.idempotency), which every POST under /api/v1/ honours.
+    assert set(responses) <= {
+        *("200", "400", "401", "403", "404", "405", "406", "409", "413", "415", "422"),
+    }
     answer = schema["components"]["schemas"]["RulesCheckAnswer"]["properties"]
     assert {"eligible", "rule_set", "findings", "funding", "deadlines"} <= set(answer)

@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import services
+from cases.api.views import DossierViewSet
 from cases.choices import Role
 from cases.idempotency import idempotency_records_purge
 from cases.models import Document, Dossier, IdempotencyKey
@@ -157,7 +158,8 @@ def test_a_retry_after_an_uncertain_failure_is_a_409_not_a_second_try(api, paylo
         raise RuntimeError("after the commit")
 
     api.raise_request_exception = False
-    with mock.patch.object(services, "dossier_create", create_then_fail):
+    # The viewset holds its service (cases.api.views, EditableViewSet.create_service).
+    with mock.patch.object(DossierViewSet, "create_service", staticmethod(create_then_fail)):
         assert post(api, payload).status_code == 500
     assert Dossier.objects.count() == 1
 

@@ -110,6 +110,7 @@ any. Nobody deletes one that a dossier or a mission uses. The services enforce t
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
@@ -213,9 +214,15 @@ def may_edit_records(user) -> bool:
 def may_edit_dossier(user, *, dispositif: str, agency_id: int | None) -> bool:
     """Whether `user` may create or edit a dossier of `dispositif` in agency `agency_id`
     (creating and editing reach the same dossiers for every role)."""
-    from cases.models import Dossier
-
-    return may(user, CHANGE, Dossier(dispositif=dispositif, agency_id=agency_id))
+    if not is_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    # The dossier as planned, not yet a row: the reach is asked on its dispositif and agency
+    # (this module sits below the models, which read it for their transitions).
+    planned = SimpleNamespace(dispositif=dispositif, agency_id=agency_id, state=None)
+    reach = reach_of(user, "cases.dossier", CHANGE)
+    return reach is not None and reach.holds(user, planned, ROW_PATHS["cases.dossier"])
 
 
 def may_view_dossier(user, dossier) -> bool:

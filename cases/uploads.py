@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.models.documents import ALLOWED_EXTENSIONS
+from cases.models.documents import ALLOWED_EXTENSIONS, Document
 from cases.upload_limits import validate_upload_size
 
 JPEG = (b"\xff\xd8\xff",)
@@ -87,8 +87,6 @@ def stored_file_delete_on_commit(field_file) -> None:
         return
 
     def delete() -> None:
-        from cases.models import Document
-
         if not Document.objects.filter(file=name).exists():
             storage.delete(name)
 

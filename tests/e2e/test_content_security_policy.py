@@ -43,6 +43,9 @@ def violations(page: Page) -> list[str]:
 def dossier(reference_data):
     agency = AgencyFactory(name="Agence Lyon Part-Dieu")
     UserFactory(username="camille", role=Role.AGENCY_MANAGER, agencies=[agency])
+    # A cohort the reports may show (reports.privacy: no cohort under 5 people).
+    for _ in range(5):
+        DossierFactory(cpi=True, agency=agency)
     return DossierFactory(cpi=True, agency=agency, worker__last_name="Moreau")
 
 

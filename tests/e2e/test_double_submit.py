@@ -9,11 +9,11 @@ import time
 from unittest import mock
 
 import pytest
-from django.contrib.admin import ModelAdmin
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from cases.admin.base import ServiceWritesMixin
 from cases.choices import Role
 from cases.models import Dossier
 from tests.e2e.test_case_worker_day import choose, fr, log_in
@@ -61,13 +61,13 @@ def test_a_double_click_on_save_creates_one_dossier(page: Page, live_server, wor
         "request",
         lambda r: r.method == "POST" and r.url.endswith("/dossier/add/") and posts.append(r.url),
     )
-    real_save = ModelAdmin.save_model
+    real_save = ServiceWritesMixin.save_model  # the admin's saves (cases.admin.base)
 
     def slow_save(self, request, obj, form, change):
         time.sleep(1.5)
         return real_save(self, request, obj, form, change)
 
-    with mock.patch.object(ModelAdmin, "save_model", slow_save):
+    with mock.patch.object(ServiceWritesMixin, "save_model", slow_save):
         # Two clicks of the mouse a moment apart, the second while the first save runs.
         # (Playwright's dblclick fires both clicks in one task: Chromium then sends the form
         # once; its element click waits for the first navigation: no second click at all.)

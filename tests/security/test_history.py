@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accords.models import FundingRate, RuleSet
+from accords.reference_rules import load_rule_sets
 from cases.choices import DossierState, Role
 from cases.services import dossier_run_transition, dossier_update, worker_update
 from tests.factories import AgencyFactory, DossierFactory, UserFactory, WorkerFactory
@@ -49,6 +50,7 @@ def test_a_worker_change_is_recorded_without_the_nir_or_health_data(agency, case
 
 
 def test_rule_sets_and_funding_rates_keep_their_history():
+    load_rule_sets()  # the reference rows, whatever a transactional test before flushed
     assert RuleSet.history.model and FundingRate.history.model
     rule_set = RuleSet.objects.first()
     rule_set.notes = "Correction"

@@ -38,6 +38,7 @@ from accords.models import (
     FundingRate,
     RuleSet,
 )
+from accords.reference_rules import load_rule_sets
 from cases import permissions
 from cases.api.permissions import RolePermission, permission_of
 from cases.choices import DocumentKind, DossierState, Employment, Role
@@ -54,6 +55,7 @@ from cases.models import (
 from cases.permissions import ADD, CHANGE, DELETE, VIEW, WAIVE
 from cases.reference import load_document_requirements
 from notifications.models import Notification, NotificationPreference, ReminderOffset
+from notifications.reference import load_reminder_offsets
 from reports.models import StoredReport
 from tests.factories import (
     AgencyFactory,
@@ -199,6 +201,9 @@ def world(db, settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The reference rows, whatever a transactional test before this one flushed (upserts).
+    load_rule_sets()
+    load_reminder_offsets()
     load_document_requirements()
     mine, other = AgencyFactory(name="Agence mienne"), AgencyFactory(name="Agence autre")
     # Every role but the administrator belongs to an agency: membership alone must not open

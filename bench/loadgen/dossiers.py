@@ -701,7 +701,7 @@ class Chunk:
                 status = "met_late" if met_on > due else "met"
                 met_at = ctx.ts(min(met_on, ctx.today), 18)
             elif final_day:
-                status, waived_at, reason = "waived", ctx.ts(final_day, 18), waiver
+                status, reason = "cancelled", waiver  # nobody waived it (cases.deadlines)
             else:
                 status = "open"
             deadline_id = ctx.take("deadline")

@@ -572,7 +572,7 @@ class AvailableTransitionSerializer(serializers.Serializer):
 def _step_field_help(name: str) -> str:
     """The field's label, and the steps that ask it (cases.workflow.steps)."""
     label = capfirst(str(Dossier._meta.get_field(name).verbose_name))
-    asking = ", ".join(s.name for s in STEPS.values() if name in s.fields)
+    asking = ", ".join(s.name for s in STEPS.values() if name in s.asked)
     return f"{label} (étape : {asking})."
 
 

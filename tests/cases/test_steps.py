@@ -32,10 +32,10 @@ from cases.reference import (
 from cases.workflow.forms import STEP_FORMS, TransitionForm
 from cases.workflow.steps import (
     STEP_FIELDS,
-    Check,
-    GuardKind,
     STEP_NAMES,
     STEPS,
+    Check,
+    GuardKind,
     filing_step,
     requirement_error,
     steps_from,

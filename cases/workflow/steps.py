@@ -456,14 +456,16 @@ def steps_from(dispositif: str, state: str) -> list[Step]:
 
 
 def facts_recorded(dispositif: str, state: str) -> frozenset[str]:
-    """The dates every way to `state` on `dispositif`'s path has recorded (its steps' `on`).
+    """The dates every way to `state` on `dispositif`'s path has recorded (its steps' `on`
+    and the facts they ask once).
 
     A fixed point over the declared paths (the refusal loop included): a date is expected in
     a state when every step reaching it comes from a state where it was expected, or records
     it. Cancellation records no fact of the path.
     """
     path = [s for s in _DECLARED if dispositif in s.sources and s.target != S.CANCELLED]
-    everything = frozenset(s.on for s in path if s.on)
+    records = {s.name: frozenset(filter(None, (s.on, *s.asks_once))) for s in path}
+    everything = frozenset().union(*records.values())
     known: dict[str, frozenset[str]] = {S.DRAFT: frozenset()}
     changed = True
     while changed:
@@ -472,7 +474,7 @@ def facts_recorded(dispositif: str, state: str) -> frozenset[str]:
             for source in step.sources[dispositif]:
                 if source not in known:
                     continue
-                reached = known[source] | ({step.on} if step.on else set())
+                reached = known[source] | records[step.name]
                 if step.target == S.DRAFT:
                     continue
                 now = known.get(step.target, everything) & reached

@@ -54,9 +54,9 @@ def waiving_lines(tree: ast.AST) -> list[int]:
                 found.append(node.lineno)
         elif isinstance(node, ast.Call):
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name in {"update", "create", "update_or_create", "get_or_create", "Deadline"}:
-                if any(k.arg == "status" and _is_waived(k.value) for k in node.keywords):
-                    found.append(node.lineno)
+            writes = name in {"update", "create", "update_or_create", "get_or_create", "Deadline"}
+            if writes and any(k.arg == "status" and _is_waived(k.value) for k in node.keywords):
+                found.append(node.lineno)
     return found
 
 

@@ -40,6 +40,9 @@ REFUSAL, RUPTURE, ERROR, ABANDONMENT = (
     str(CancellationReason.ABANDONMENT.value),
 )
 EMPLOYMENT = {D.PRO_A_INTERIM: CDII, D.PRO_A_PERMANENT: str(Employment.CDI.value)}
+# The states whose dossiers recorded the actual training start, and end (its steps).
+TRAINING_ENDED = frozenset({"reimbursement_requested", "closed"})
+TRAINING_STARTED = TRAINING_ENDED | {"in_training", "mission_follow_up"}
 AGE_RANGE = {
     D.CPI: (18, 45),
     D.CAI: (16, 29),
@@ -385,6 +388,8 @@ class Chunk:
                 ctx.day(t.deposit),
                 akto_reference,
                 ctx.day(t.decision),
+                ctx.day(t.training_start if t.state in TRAINING_STARTED else None),
+                ctx.day(t.training_end if t.follow_up or t.state in TRAINING_ENDED else None),
                 ctx.day(t.reimbursement),
                 "",
                 reason,

@@ -393,6 +393,8 @@ class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
             "deposit_date",
             "akto_reference",
             "akto_decision_date",
+            "training_started_on",
+            "training_ended_on",
             "reimbursement_requested_on",
             "cancellation_reason",
             "notes",

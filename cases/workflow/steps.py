@@ -3,9 +3,9 @@
 A step is one move of the dossier's state machine. Its declaration holds all the product knows
 of it: its name and French label; the states it leaves on each dispositif's path and the state
 it reaches; the roles that may run it, and on which dossiers; the data it asks (model fields,
-comment) and the date field of the event it records and the order of the dates (`NotBefore`); what the
-calendar must allow (`Guard`); what else may block it; the deadline it meets; the dispositifs it
-files with AKTO.
+comment, facts asked once), the date field of the event it records and the order of the dates
+(`NotBefore`); what the calendar must allow (`Guard`); what else may block it; the deadline it
+meets; the dispositifs it files with AKTO.
 
 Every part of the product reads this table: the model's django-fsm transitions
 (`cases.models.dossiers`), the role check (`cases.permissions.may_run_transition`), the step

@@ -20,3 +20,6 @@ class WebhooksConfig(AppConfig):
         cases_signals.dossiers_anonymised.connect(
             receivers.dossiers_anonymised, dispatch_uid=uid + "anonymised"
         )
+        cases_signals.person_export_requested.connect(
+            receivers.person_export, dispatch_uid=uid + "export"
+        )

@@ -1,6 +1,8 @@
 """What the webhooks app does when the cases layer announces something (cases/signals.py).
 Connected in `WebhooksConfig.ready`; each runs in the sender's transaction."""
 
+import json
+
 from django.utils import timezone
 
 from cases.choices import DeadlineStatus
@@ -94,3 +96,32 @@ def dossiers_anonymised(sender, *, dossier_ids: list[int], **kwargs) -> None:
     for event in events:
         event.body = payloads.without_worker_identity(event.body)
     WebhookEvent.objects.bulk_update(events, ["body"])
+
+
+def person_export(sender, *, dossier_ids: list[int], **kwargs) -> dict:
+    """The right of access names the recipients (RGPD art. 15.1.c): each event about the
+    person's dossiers, what it said and where it went."""
+    events = (
+        WebhookEvent.objects.filter(dossier_id__in=dossier_ids)
+        .prefetch_related("deliveries__endpoint")
+        .order_by("occurred_at", "pk")
+    )
+    return {
+        "webhooks": [
+            {
+                "id": event.id,
+                "type": event.type,
+                "occurred_at": event.occurred_at,
+                "body": json.loads(event.body),
+                "sent_to": [
+                    {
+                        "url": d.endpoint.url,
+                        "status": d.status,
+                        "delivered_at": d.delivered_at,
+                    }
+                    for d in event.deliveries.all()
+                ],
+            }
+            for event in events
+        ]
+    }

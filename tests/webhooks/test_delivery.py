@@ -355,3 +355,22 @@ def test_anonymising_a_dossier_removes_the_name_from_its_events(
     event.refresh_from_db()
     assert dossier.worker.last_name not in event.body
     assert json.loads(event.body)["data"]["dossier"]["worker"]["last_name"] is None
+
+
+def test_the_right_of_access_names_where_the_events_went(
+    eager, receiver, endpoint_for, dossier, case_worker, django_capture_on_commit_callbacks
+):
+    from cases.privacy import person_export
+
+    endpoint_for(dossier.agency, receiver.url)
+    cancel(dossier, case_worker, django_capture_on_commit_callbacks)
+    [sent] = person_export(worker_id=dossier.worker_id)["webhooks"]
+    assert sent["type"] == "dossier.step"
+    assert sent["sent_to"] == [
+        {
+            "url": receiver.url,
+            "status": "succeeded",
+            "delivered_at": sent["sent_to"][0]["delivered_at"],
+        }
+    ]
+    assert sent["body"]["data"]["dossier"]["id"] == dossier.pk

@@ -290,7 +290,12 @@ WEBHOOKS_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400
 # A retry due within this is queued with a countdown; a later one waits for the catch-up.
 WEBHOOKS_COUNTDOWN_MAX_SECONDS = 900
 WEBHOOKS_ROTATION_OVERLAP_HOURS = 24
+WEBHOOKS_LOG_RETENTION_DAYS = int(os.environ.get("WEBHOOKS_LOG_RETENTION_DAYS", "90"))
 CELERY_BEAT_SCHEDULE["webhooks-due"] = {"task": "webhooks.deliver_due", "schedule": 60}
+CELERY_BEAT_SCHEDULE["webhooks-purge"] = {
+    "task": "webhooks.purge_log",
+    "schedule": crontab(hour=4, minute=15),
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 REST_FRAMEWORK = {

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from webhooks import signing
 from webhooks.choices import DeliveryStatus
-from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -202,3 +202,15 @@ def deliveries_due(now: dt.datetime | None = None, limit: int = 500) -> list[int
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def webhook_log_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget the events older than settings.WEBHOOKS_LOG_RETENTION_DAYS that nothing waits
+    to send (their deliveries and attempts go with them): the log holds workers' names."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.WEBHOOKS_LOG_RETENTION_DAYS)
+    pending = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).values("event_id")
+    deleted, _ = (
+        WebhookEvent.objects.filter(occurred_at__lt=cutoff).exclude(pk__in=pending).delete()
+    )
+    return deleted

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from webhooks.delivery import deliveries_due, delivery_attempt
+from webhooks.delivery import deliveries_due, delivery_attempt, webhook_log_purge
 
 logger = logging.getLogger(__name__)
 RETRY = {
@@ -43,3 +43,9 @@ def deliver_due() -> int:
     if ids:
         logger.info("webhooks: %s deliveries due queued", len(ids))
     return len(ids)
+
+
+@shared_task(name="webhooks.purge_log", acks_late=True, **RETRY)
+def purge_log() -> int:
+    """Daily (beat): the delivery log keeps WEBHOOKS_LOG_RETENTION_DAYS."""
+    return webhook_log_purge()

@@ -44,8 +44,9 @@ def dossier(agency, case_worker):
     return dossier
 
 
-def cancel(dossier, by, capture) -> Dossier:
-    with capture(execute=True):
+def cancel(dossier, by, capture, *, send=True) -> Dossier:
+    """Cancel the dossier; `send=False`: the deliveries are recorded, not queued."""
+    with capture(execute=send):
         return dossier_run_transition(dossier_id=dossier.pk, name="cancel", by=by, data=CANCEL)
 
 
@@ -348,7 +349,7 @@ def test_anonymising_a_dossier_removes_the_name_from_its_events(
     from cases.signals import dossiers_anonymised
 
     endpoint_for(dossier.agency, receiver.url)
-    cancel(dossier, case_worker, django_capture_on_commit_callbacks)
+    cancel(dossier, case_worker, django_capture_on_commit_callbacks, send=False)
     event = WebhookEvent.objects.get()
     assert dossier.worker.last_name in event.body
     dossiers_anonymised.send(sender=Dossier, dossier_ids=[dossier.pk])
@@ -374,3 +375,20 @@ def test_the_right_of_access_names_where_the_events_went(
         }
     ]
     assert sent["body"]["data"]["dossier"]["id"] == dossier.pk
+
+
+def test_the_log_forgets_old_events_once_nothing_waits_to_send_them(
+    receiver, endpoint_for, dossier, case_worker, django_capture_on_commit_callbacks
+):
+    from webhooks.delivery import webhook_log_purge
+
+    endpoint_for(dossier.agency, receiver.url)
+    cancel(dossier, case_worker, django_capture_on_commit_callbacks, send=False)
+    event = WebhookEvent.objects.get()
+    later = event.occurred_at + dt.timedelta(days=settings.WEBHOOKS_LOG_RETENTION_DAYS + 1)
+    assert webhook_log_purge(now=event.occurred_at + dt.timedelta(days=1)) == 0
+    assert webhook_log_purge(now=later) == 0  # still to be sent
+    WebhookDelivery.objects.update(status=DeliveryStatus.SUCCEEDED)
+    assert webhook_log_purge(now=event.occurred_at + dt.timedelta(days=2)) == 0  # recent
+    assert webhook_log_purge(now=later) > 0
+    assert not WebhookEvent.objects.exists() and not WebhookDelivery.objects.exists()

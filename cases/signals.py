@@ -1,6 +1,6 @@
 """What the cases layer tells the layers above it, without knowing them (STYLE.md §13).
 
-`notifications` connects its receivers in its `AppConfig.ready`. Receivers run in the
+`notifications` and `webhooks` connect their receivers in their `AppConfig.ready`. Receivers run in the
 sender's transaction, as the code they replace did.
 """
 

@@ -174,7 +174,8 @@ class WebhookDeliveryAdmin(LastAttemptMixin, RoleAccessMixin, admin.ModelAdmin):
         "last_error",
         "next_attempt_at",
     ]
-    list_filter = ["status", "event__type", "endpoint__agency"]
+    # Only the agencies in the reader's log (an agency manager's), not every agency's name.
+    list_filter = ["status", "event__type", ("endpoint__agency", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["event", "endpoint__agency"]
     search_fields = ["event__id"]
     inlines = [AttemptInline]

@@ -133,6 +133,7 @@ def test_an_agency_manager_reads_the_delivery_log_of_their_agency_only(
     assert shown == [mine]
     text = listing.content.decode()
     assert "Réponse 503 du destinataire." in text and "503" in text and "42" in text
+    assert other_agency.name not in text  # not even in the filters
     assert (
         client.get(reverse("admin:webhooks_webhookdelivery_change", args=[theirs.pk])).status_code
         == 302

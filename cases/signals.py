@@ -1,7 +1,7 @@
 """What the cases layer tells the layers above it, without knowing them (STYLE.md §13).
 
-`notifications` and `webhooks` connect their receivers in their `AppConfig.ready`. Receivers run in the
-sender's transaction, as the code they replace did.
+`notifications` and `webhooks` connect their receivers in their `AppConfig.ready`. Receivers
+run in the sender's transaction, as the code they replace did.
 """
 
 from django.dispatch import Signal

@@ -12,6 +12,8 @@ Severities (README « Entreprises et organismes depuis le SIRET »):
   be history; the dossier goes on with the others).
 """
 
+from django.db.models import prefetch_related_objects
+
 from cases.rules.findings import Finding
 
 QUALIOPI_SOURCE = (
@@ -83,7 +85,11 @@ def client_company_findings(companies) -> list[Finding]:
 
 
 def organisation_findings(dossier) -> list[Finding]:
-    """The register's flags on the dossier's provider and client companies."""
+    """The register's flags on the dossier's provider and client companies.
+
+    The companies are read once per dossier object (a no-op when already prefetched), however
+    many steps ask: the dossier page's query budget does not grow with its steps."""
+    prefetch_related_objects([dossier], "client_companies")
     return provider_findings(dossier.training_provider) + client_company_findings(
         dossier.client_companies.all()
     )

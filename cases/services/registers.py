@@ -52,6 +52,7 @@ NOT_FOUND = {
 SIRET_CHANGED = (
     "Le SIRET a été modifié pendant la recherche : relancez « Compléter depuis le SIRET »."
 )
+BROKER_DOWN = "La recherche n'a pas pu être mise en file d'attente : relancez-la plus tard."
 # The register's facts: written whatever they were (nobody types them).
 FACT_FIELDS = ("address", "naf_code", "idcc_list", "establishment_closed", "closed_on")
 PROVIDER_FACT_FIELDS = ("nda_numbers", "qualiopi")
@@ -82,9 +83,20 @@ def organisation_fill_from_siret(*, kind: str, record_id: int, by):
     record.register_status = RegisterStatus.QUEUED
     record.register_error = ""
     record.save(update_fields=["register_status", "register_error", "updated"])
-    transaction.on_commit(lambda: tasks.fill_from_siret.delay(kind, record.pk))
+    transaction.on_commit(lambda: _queue(model, kind, record.pk))
     logger.info("%s %s: register lookup queued by %s", kind, record.pk, by)
     return record
+
+
+def _queue(model, kind: str, record_id: int) -> None:
+    """Send the lookup to Celery; a broker out of service leaves the record saying so."""
+    try:
+        tasks.fill_from_siret.delay(kind, record_id)
+    except Exception:  # broker unreachable: the request must not fail after its commit
+        logger.exception("%s %s: register lookup not queued", kind, record_id)
+        model.objects.filter(pk=record_id).update(
+            register_status=RegisterStatus.FAILED, register_error=BROKER_DOWN
+        )
 
 
 def organisation_register_lookup(

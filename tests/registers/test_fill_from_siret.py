@@ -363,3 +363,16 @@ def test_the_flags_are_not_asked_of_steps_that_file_nothing(agency):
     provider = TrainingProviderFactory(qualiopi=False)
     dossier = DossierFactory(cpi=True, agency=agency, training_provider=provider)
     assert "provider_not_qualiopi" not in {f.code for f in transition_findings(dossier, "cancel")}
+
+
+def test_a_broker_out_of_service_is_said_on_the_record(
+    case_worker, monkeypatch, django_capture_on_commit_callbacks
+):
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.fill_from_siret, "delay", down)
+    company = ClientCompanyFactory(siret=OPEN)
+    company = _fill(company, case_worker, django_capture_on_commit_callbacks)
+    assert company.register_status == RegisterStatus.FAILED
+    assert company.register_error == register_services.BROKER_DOWN

@@ -23,8 +23,9 @@ has one permission class (cases.api.permissions.RolePermission), querysets are c
 `scope_queryset` with the reach of `view`, and services ask `may(user, action, row)`. Django
 groups and per-user permissions are not read; active superusers keep every permission.
 
-v view, a add, c change, d delete, w waive (a deadline); after the colon, how far it reaches
-(no reach: every row). The agency manager is a case worker who also waives deadlines.
+v view, a add, c change, d delete, w waive (a deadline), f fill from the company register (ask
+the state's « Recherche d'entreprises » for the SIRET's facts: cases.services.registers); after
+the colon, how far it reaches (no reach: every row). The agency manager is a case worker who also waives deadlines.
 
 | kind of object         | case worker, manager | training manager | FPE.TT advisor | CPNE    | admin   |
 |------------------------|----------------------|------------------|----------------|---------|---------|
@@ -38,8 +39,8 @@ v view, a add, c change, d delete, w waive (a deadline); after the colon, how fa
 | workers                | vac: agencies        | v: agencies      |                |         | vacd    |
 |                        |                      | ac: CDI staff    |                |         |         |
 | agencies               | v: agencies          | v: agencies      |                |         | vacd    |
-| client companies       | vac                  | v                |                |         | vacd    |
-| training providers     | vac                  | vac              |                |         | vacd    |
+| client companies       | vacf                 | v                |                |         | vacdf   |
+| training providers     | vacf                 | vacf             |                |         | vacdf   |
 | document requirements  | v                    | v                | v              |         | vacd    |
 | funding ledger         |                      |                  |                |         | va      |
 | deadlines              | v: agencies          | v: agencies      | v: CAR         |         | vw      |
@@ -112,6 +113,9 @@ or agency manager changes one only while no dossier or mission of an agency outs
 uses it (a shared record is not rewritten under another agency's feet); administrators change
 any. Nobody deletes one that a dossier or a mission uses. The services enforce this
 (`may_change_shared_record`, `may_delete_shared_record`), whatever path the write comes from.
+Filling one from the company register (f) is open on a shared record too: it writes the
+register's facts and fills empty fields only, never what someone typed (the differences are
+kept for the user to read).
 """
 
 from dataclasses import dataclass
@@ -124,6 +128,7 @@ from cases.choices import Dispositif, DocumentKind, DossierState, Employment, Ro
 from cases.workflow.steps import STEPS
 
 VIEW, ADD, CHANGE, DELETE, WAIVE = "view", "add", "change", "delete", "waive"
+FILL = "fill"  # fill a client company or training provider from the company register
 
 HEALTH_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
@@ -424,7 +429,7 @@ PAGE_ONLY = Reach("the page, computed within the user's agencies; no stored row"
 
 # --- The table -------------------------------------------------------------------------------
 
-_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE}
+_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE, "f": FILL}
 
 
 def on(reach: Reach, letters: str) -> dict[str, Reach]:
@@ -477,16 +482,16 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
         ADMIN: on(EVERY, "vacd"),
     },
     "cases.clientcompany": {
-        CW: on(EVERY, "vac"),
-        AM: on(EVERY, "vac"),
+        CW: on(EVERY, "vacf"),
+        AM: on(EVERY, "vacf"),
         TM: on(EVERY, "v"),
-        ADMIN: on(EVERY, "vacd"),
+        ADMIN: on(EVERY, "vacdf"),
     },
     "cases.trainingprovider": {
-        CW: on(EVERY, "vac"),
-        AM: on(EVERY, "vac"),
-        TM: on(EVERY, "vac"),
-        ADMIN: on(EVERY, "vacd"),
+        CW: on(EVERY, "vacf"),
+        AM: on(EVERY, "vacf"),
+        TM: on(EVERY, "vacf"),
+        ADMIN: on(EVERY, "vacdf"),
     },
     "cases.documentrequirement": {
         CW: on(EVERY, "v"),

@@ -321,6 +321,12 @@ REST_FRAMEWORK = {
 # one-time token are remembered; the `idempotency-purge` beat task deletes them afterwards.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 
+# The state's company search (cases.registers.company_search): address and read timeout (s).
+COMPANY_SEARCH_URL = os.environ.get(
+    "COMPANY_SEARCH_URL", "https://recherche-entreprises.api.gouv.fr/search"
+)
+COMPANY_SEARCH_TIMEOUT = (3.05, float(os.environ.get("COMPANY_SEARCH_TIMEOUT", "10")))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Alternance intérim",
     "DESCRIPTION": (

@@ -54,6 +54,8 @@ the colon, how far it reaches (no reach: every row). The agency manager is a cas
 | sensitive-read log     |                      |                  |                |         | v       |
 | API tokens; lockouts   |                      |                  |                |         | vd; vd  |
 | login logs             |                      |                  |                |         | v       |
+| webhook endpoints      |                      |                  |                |         | vacd    |
+| webhook delivery log   | (manager) v: agencies|                  |                |         | vc      |
 | groups (roles are not groups) |               |                  |                |         |         |
 
 Reaches: « agencies » the row's agency is one of the user's; « CAR » CAR dossiers (and their
@@ -81,6 +83,9 @@ Decisions:
   FPE.TT opinion, on a CAR dossier awaiting it. Nothing else.
 - The CPNE reporter reads aggregates only: the reports (every agency), the reference data and
   their own notices; the API answers 403 on every individual resource.
+- Webhooks (README « Webhooks ») are configured by administrators only: an endpoint's URL and
+  secret decide where an agency's dossiers go. An agency manager reads the delivery log of
+  their agencies (did our software get the events?), never the configuration nor the secret.
 
 Health data (AT/MP, fitness) is seen by case workers, agency managers, FPE.TT advisors and
 administrators of the agency; never by training managers or CPNE reporters.
@@ -527,6 +532,11 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
     "axes.accesslog": {ADMIN: on(EVERY, "v")},
     "axes.accessfailurelog": {ADMIN: on(EVERY, "v")},
     "auth.group": {},  # roles are not groups
+    "webhooks.webhookendpoint": _ADMINISTRATORS_ONLY,
+    # The log of the agency's deliveries (and their attempts): its managers read it; change is
+    # the administrator's « send again now ».
+    "webhooks.webhookdelivery": {AM: on(AGENCIES, "v"), ADMIN: on(EVERY, "vc")},
+    "webhooks.webhookattempt": {AM: on(AGENCIES, "v"), ADMIN: on(EVERY, "v")},
 }
 
 ROW_PATHS: dict[str, RowPaths] = {
@@ -539,6 +549,8 @@ ROW_PATHS: dict[str, RowPaths] = {
     "cases.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
     "notifications.notification": RowPaths(owner="recipient"),
     "notifications.notificationpreference": RowPaths(owner="user"),
+    "webhooks.webhookdelivery": RowPaths(agency="endpoint__agency"),
+    "webhooks.webhookattempt": RowPaths(agency="delivery__endpoint__agency"),
 }
 
 

@@ -127,3 +127,13 @@ class DeadlineStatus(models.TextChoices):
     WAIVED = "waived", "Levée"
     # The dossier was cancelled, or the deadline no longer applies: nobody waived it.
     CANCELLED = "cancelled", "Annulée"
+
+
+class RegisterStatus(models.TextChoices):
+    """Where a client company's or training provider's lookup in the company register stands."""
+
+    NEVER = "", _("Jamais consulté")
+    QUEUED = "queued", _("Recherche en cours")
+    DONE = "done", _("Complété depuis le registre")
+    NOT_FOUND = "not_found", _("SIRET introuvable dans le registre")
+    FAILED = "failed", _("Échec de la recherche")

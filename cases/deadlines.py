@@ -11,7 +11,7 @@ from cases.models import Deadline, Dossier
 from cases.rules.in_force import rule_set_in_force
 from cases.rules.obligations import MET, dossier_obligations
 from cases.rules.plan_checks import dossier_deadlines
-from cases.signals import deadline_opened
+from cases.signals import deadline_opened, deadlines_changed
 from cases.workflow.steps import steps_meeting
 
 
@@ -168,4 +168,5 @@ def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[
         existing[kind] = deadline
         if created and deadline.status == DeadlineStatus.OPEN:
             deadline_opened.send(sender=Deadline, deadline=deadline, dossier=dossier)
+    deadlines_changed.send(sender=Deadline, deadline_ids=[d.pk for d in existing.values()])
     return list(existing.values())

@@ -23,8 +23,9 @@ has one permission class (cases.api.permissions.RolePermission), querysets are c
 `scope_queryset` with the reach of `view`, and services ask `may(user, action, row)`. Django
 groups and per-user permissions are not read; active superusers keep every permission.
 
-v view, a add, c change, d delete, w waive (a deadline); after the colon, how far it reaches
-(no reach: every row). The agency manager is a case worker who also waives deadlines.
+v view, a add, c change, d delete, w waive (a deadline), f fill from the company register (ask
+the state's « Recherche d'entreprises » for the SIRET's facts: cases.services.registers); after
+the colon, how far it reaches (no reach: every row). The agency manager is a case worker who also waives deadlines.
 
 | kind of object         | case worker, manager | training manager | FPE.TT advisor | CPNE    | admin   |
 |------------------------|----------------------|------------------|----------------|---------|---------|
@@ -38,8 +39,8 @@ v view, a add, c change, d delete, w waive (a deadline); after the colon, how fa
 | workers                | vac: agencies        | v: agencies      |                |         | vacd    |
 |                        |                      | ac: CDI staff    |                |         |         |
 | agencies               | v: agencies          | v: agencies      |                |         | vacd    |
-| client companies       | vac                  | v                |                |         | vacd    |
-| training providers     | vac                  | vac              |                |         | vacd    |
+| client companies       | vacf                 | v                |                |         | vacdf   |
+| training providers     | vacf                 | vacf             |                |         | vacdf   |
 | document requirements  | v                    | v                | v              |         | vacd    |
 | funding ledger         |                      |                  |                |         | va      |
 | deadlines              | v: agencies          | v: agencies      | v: CAR         |         | vw      |
@@ -53,6 +54,8 @@ v view, a add, c change, d delete, w waive (a deadline); after the colon, how fa
 | sensitive-read log     |                      |                  |                |         | v       |
 | API tokens; lockouts   |                      |                  |                |         | vd; vd  |
 | login logs             |                      |                  |                |         | v       |
+| webhook endpoints      |                      |                  |                |         | vacd    |
+| webhook delivery log   | (manager) v: agencies|                  |                |         | vc      |
 | groups (roles are not groups) |               |                  |                |         |         |
 
 Reaches: « agencies » the row's agency is one of the user's; « CAR » CAR dossiers (and their
@@ -80,6 +83,9 @@ Decisions:
   FPE.TT opinion, on a CAR dossier awaiting it. Nothing else.
 - The CPNE reporter reads aggregates only: the reports (every agency), the reference data and
   their own notices; the API answers 403 on every individual resource.
+- Webhooks (README « Webhooks ») are configured by administrators only: an endpoint's URL and
+  secret decide where an agency's dossiers go. An agency manager reads the delivery log of
+  their agencies (did our software get the events?), never the configuration nor the secret.
 
 Health data (AT/MP, fitness) is seen by case workers, agency managers, FPE.TT advisors and
 administrators of the agency; never by training managers or CPNE reporters.
@@ -107,6 +113,9 @@ or agency manager changes one only while no dossier or mission of an agency outs
 uses it (a shared record is not rewritten under another agency's feet); administrators change
 any. Nobody deletes one that a dossier or a mission uses. The services enforce this
 (`may_change_shared_record`, `may_delete_shared_record`), whatever path the write comes from.
+Filling one from the company register (f) is open on a shared record too: it writes the
+register's facts and fills empty fields only, never what someone typed (the differences are
+kept for the user to read).
 """
 
 from dataclasses import dataclass
@@ -119,6 +128,7 @@ from cases.choices import Dispositif, DocumentKind, DossierState, Employment, Ro
 from cases.workflow.steps import STEPS
 
 VIEW, ADD, CHANGE, DELETE, WAIVE = "view", "add", "change", "delete", "waive"
+FILL = "fill"  # fill a client company or training provider from the company register
 
 HEALTH_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
@@ -419,7 +429,7 @@ PAGE_ONLY = Reach("the page, computed within the user's agencies; no stored row"
 
 # --- The table -------------------------------------------------------------------------------
 
-_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE}
+_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE, "f": FILL}
 
 
 def on(reach: Reach, letters: str) -> dict[str, Reach]:
@@ -472,16 +482,16 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
         ADMIN: on(EVERY, "vacd"),
     },
     "cases.clientcompany": {
-        CW: on(EVERY, "vac"),
-        AM: on(EVERY, "vac"),
+        CW: on(EVERY, "vacf"),
+        AM: on(EVERY, "vacf"),
         TM: on(EVERY, "v"),
-        ADMIN: on(EVERY, "vacd"),
+        ADMIN: on(EVERY, "vacdf"),
     },
     "cases.trainingprovider": {
-        CW: on(EVERY, "vac"),
-        AM: on(EVERY, "vac"),
-        TM: on(EVERY, "vac"),
-        ADMIN: on(EVERY, "vacd"),
+        CW: on(EVERY, "vacf"),
+        AM: on(EVERY, "vacf"),
+        TM: on(EVERY, "vacf"),
+        ADMIN: on(EVERY, "vacdf"),
     },
     "cases.documentrequirement": {
         CW: on(EVERY, "v"),
@@ -522,6 +532,11 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
     "axes.accesslog": {ADMIN: on(EVERY, "v")},
     "axes.accessfailurelog": {ADMIN: on(EVERY, "v")},
     "auth.group": {},  # roles are not groups
+    "webhooks.webhookendpoint": _ADMINISTRATORS_ONLY,
+    # The log of the agency's deliveries (and their attempts): its managers read it; change is
+    # the administrator's « send again now ».
+    "webhooks.webhookdelivery": {AM: on(AGENCIES, "v"), ADMIN: on(EVERY, "vc")},
+    "webhooks.webhookattempt": {AM: on(AGENCIES, "v"), ADMIN: on(EVERY, "v")},
 }
 
 ROW_PATHS: dict[str, RowPaths] = {
@@ -534,6 +549,8 @@ ROW_PATHS: dict[str, RowPaths] = {
     "cases.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
     "notifications.notification": RowPaths(owner="recipient"),
     "notifications.notificationpreference": RowPaths(owner="user"),
+    "webhooks.webhookdelivery": RowPaths(agency="endpoint__agency"),
+    "webhooks.webhookattempt": RowPaths(agency="delivery__endpoint__agency"),
 }
 
 

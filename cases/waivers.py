@@ -5,6 +5,7 @@ from cases.choices import DeadlineStatus, DossierEventKind
 from cases.exceptions import DossierError, TransitionForbidden
 from cases.models import Deadline, DossierEvent
 from cases.permissions import WAIVE, may
+from cases.signals import deadlines_changed
 
 
 class WaiverRefused(DossierError):
@@ -43,4 +44,5 @@ def deadline_waive(*, deadline_id: int, by, reason: str) -> Deadline:
         comment=f"Échéance levée : {deadline.label}. Motif : {reason}",
         data={"deadline": deadline.kind, "due": deadline.due.isoformat()},
     )
+    deadlines_changed.send(sender=Deadline, deadline_ids=[deadline.pk])
     return deadline

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular_sidecar",
     "accords",
+    "webhooks",
     "notifications",
     "reports",
     "bench",  # benchmark tooling: the generate_load command (bench/loadgen), no models
@@ -281,6 +282,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, month_of_year=1, hour=5, minute=30),
     },
 }
+# Outgoing webhooks (README « Webhooks »): HTTPS only unless allowed (development, tests);
+# the spec's timeout (15–30 s) and example retry schedule (delays after each failure, seconds).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+WEBHOOKS_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "15"))
+WEBHOOKS_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+# A retry due within this is queued with a countdown; a later one waits for the catch-up.
+WEBHOOKS_COUNTDOWN_MAX_SECONDS = 900
+WEBHOOKS_ROTATION_OVERLAP_HOURS = 24
+WEBHOOKS_LOG_RETENTION_DAYS = int(os.environ.get("WEBHOOKS_LOG_RETENTION_DAYS", "90"))
+CELERY_BEAT_SCHEDULE["webhooks-due"] = {"task": "webhooks.deliver_due", "schedule": 60}
+CELERY_BEAT_SCHEDULE["webhooks-purge"] = {
+    "task": "webhooks.purge_log",
+    "schedule": crontab(hour=4, minute=15),
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 REST_FRAMEWORK = {
@@ -305,6 +320,12 @@ REST_FRAMEWORK = {
 # How long an API Idempotency-Key (and the answer kept for its retries) and an admin form's
 # one-time token are remembered; the `idempotency-purge` beat task deletes them afterwards.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
+
+# The state's company search (cases.registers.company_search): address and read timeout (s).
+COMPANY_SEARCH_URL = os.environ.get(
+    "COMPANY_SEARCH_URL", "https://recherche-entreprises.api.gouv.fr/search"
+)
+COMPANY_SEARCH_TIMEOUT = (3.05, float(os.environ.get("COMPANY_SEARCH_TIMEOUT", "10")))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Alternance intérim",

@@ -1,4 +1,7 @@
 import pytest
+import requests
+
+from cases.registers import company_search
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +44,24 @@ def freeze_today(monkeypatch):
         return day
 
     return freeze
+
+
+@pytest.fixture(autouse=True)
+def _no_company_register(monkeypatch):
+    """The state's company register is never called from the test suite: a lookup that a test
+    did not give recorded answers (tests/registers/conftest.py) meets an absent network."""
+
+    class NoNetwork(requests.adapters.BaseAdapter):
+        def send(self, request, **kwargs):
+            raise requests.ConnectionError("tests: no network")
+
+        def close(self):
+            pass
+
+    def session():
+        s = requests.Session()
+        s.mount("https://", NoNetwork())
+        s.mount("http://", NoNetwork())
+        return s
+
+    monkeypatch.setattr(company_search, "new_session", session)

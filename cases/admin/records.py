@@ -1,8 +1,11 @@
 """Admin of the records a dossier refers to: agencies, workers, missions, documents, companies."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html_join
 
 from cases import permissions, selectors, services
 from cases.admin.base import (
@@ -13,6 +16,7 @@ from cases.admin.base import (
 )
 from cases.admin.history import ScopedHistoryAdmin
 from cases.admin.sensitive import WorkerSensitiveAdminMixin
+from cases.exceptions import DossierError
 from cases.models import (
     Agency,
     ClientCompany,
@@ -23,6 +27,7 @@ from cases.models import (
     Worker,
 )
 from cases.models.workers import HEALTH_FIELDS
+from cases.rules.organisation_flags import client_company_findings, provider_findings
 from cases.uploads import document_file_check
 
 
@@ -42,8 +47,24 @@ class SharedRecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, RoleAccessMixin,
     another agency's dossiers or missions is shown read-only to whoever may not change it
     (cases.permissions, module docstring); the service refuses the change anyway."""
 
+    change_form_template = "admin/cases/register_change_form.html"
+    register_kind = None  # cases.services.registers.KINDS
+    register_fields = [
+        "register_flags",
+        "register_status",
+        "register_checked_at",
+        "register_error",
+        "register_differences_shown",
+        "address",
+        "naf_code",
+        "idcc_shown",
+        "establishment_closed",
+        "closed_on",
+    ]
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # The register's facts are never typed: cases.services.registers writes them.
+        readonly = [*super().get_readonly_fields(request, obj), *self.register_fields]
         if obj is not None and not permissions.may_change_shared_record(
             request.user,
             self.model._meta.model_name,
@@ -53,6 +74,80 @@ class SharedRecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, RoleAccessMixin,
                 f.name for f in self.model._meta.fields if f.editable and not f.primary_key
             ]
         return readonly
+
+    @admin.display(description="signalements du registre")
+    def register_flags(self, obj):
+        findings = self.flag_findings(obj)
+        if not findings:
+            return "Aucun"
+        return format_html_join(
+            "", '<p class="register-flag">{} ({})</p>', ((f.message, f.source) for f in findings)
+        )
+
+    def flag_findings(self, obj):
+        return []
+
+    @admin.display(description="écarts avec le registre (rien n'est écrasé)")
+    def register_differences_shown(self, obj):
+        labels = {f.name: f.verbose_name for f in self.model._meta.fields}
+        if not obj.register_differences:
+            return "Aucun"
+        return format_html_join(
+            "",
+            "<p>{} : saisi « {} », registre « {} »</p>",
+            (
+                (labels.get(name, name), getattr(obj, name, ""), value)
+                for name, value in obj.register_differences.items()
+            ),
+        )
+
+    @admin.display(description="conventions collectives IDCC (registre)")
+    def idcc_shown(self, obj):
+        return ", ".join(obj.idcc_list) or "—"
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:record_id>/fill-from-siret/",
+                self.admin_site.admin_view(self.fill_from_siret_view),
+                name=f"{opts.app_label}_{opts.model_name}_fill_from_siret",
+            ),
+            *super().get_urls(),
+        ]
+
+    def fill_from_siret_view(self, request, record_id: int):
+        """POST only: queue the register lookup (cases.services.registers), back to the page."""
+        record = get_object_or_404(self.get_queryset(request), pk=record_id)
+        opts = self.model._meta
+        page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        if request.method != "POST":
+            return redirect(page)
+        try:
+            services.organisation_fill_from_siret(
+                kind=self.register_kind, record_id=record.pk, by=request.user
+            )
+        except DossierError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                "Recherche du SIRET lancée dans le registre des entreprises : rechargez la page "
+                "dans quelques instants pour voir le résultat.",
+                level=messages.SUCCESS,
+            )
+        return redirect(page)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_fill_from_siret"] = obj is not None and permissions.may(
+            request.user, permissions.FILL, obj
+        )
+        if obj is not None:
+            opts = self.model._meta
+            context["fill_from_siret_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_fill_from_siret", args=[obj.pk]
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Agency)
@@ -64,22 +159,35 @@ class AgencyAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 @admin.register(ClientCompany)
 class ClientCompanyAdmin(SharedRecordAdmin):
-    list_display = ["name", "siret", "city"]
+    register_kind = "client_company"
+    list_display = ["name", "siret", "city", "establishment_closed"]
     search_fields = ["name", "siret", "city"]
     create_service = staticmethod(services.client_company_create)
     update_service = staticmethod(services.client_company_update)
     delete_service = staticmethod(services.client_company_delete)
     service_id = "client_company_id"
 
+    def flag_findings(self, obj):
+        return client_company_findings([obj])
+
 
 @admin.register(TrainingProvider)
 class TrainingProviderAdmin(SharedRecordAdmin):
-    list_display = ["name", "siret", "nda_number", "city"]
+    register_kind = "training_provider"
+    register_fields = [*SharedRecordAdmin.register_fields, "nda_numbers_shown", "qualiopi"]
+    list_display = ["name", "siret", "nda_number", "city", "qualiopi", "establishment_closed"]
     search_fields = ["name", "siret", "nda_number"]
     create_service = staticmethod(services.training_provider_create)
     update_service = staticmethod(services.training_provider_update)
     delete_service = staticmethod(services.training_provider_delete)
     service_id = "training_provider_id"
+
+    def flag_findings(self, obj):
+        return provider_findings(obj)
+
+    @admin.display(description="numéros de déclaration d'activité (registre)")
+    def nda_numbers_shown(self, obj):
+        return ", ".join(obj.nda_numbers) or "—"
 
 
 @admin.register(DocumentRequirement)

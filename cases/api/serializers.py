@@ -27,6 +27,7 @@ from cases.choices import (
     DocumentStatus,
     DossierEventKind,
     DossierState,
+    RegisterStatus,
 )
 from cases.models import (
     Agency,
@@ -134,15 +135,62 @@ class AgencySerializer(DescribedSerializerMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClientCompanySerializer(DescribedSerializerMixin, SiretMixin, serializers.ModelSerializer):
+# What the company register said (cases.services.registers): read-only, filled by the lookup.
+REGISTER_FIELDS = [
+    "address",
+    "naf_code",
+    "idcc_list",
+    "establishment_closed",
+    "closed_on",
+    "register_status",
+    "register_checked_at",
+    "register_error",
+    "register_differences",
+]
+PROVIDER_REGISTER_FIELDS = ["nda_numbers", "qualiopi"]
+
+
+class RegisterLookupSerializer(DescribedSerializerMixin, serializers.Serializer):
+    """The answer to « fill from SIRET »: the lookup is queued, here is where it stands."""
+
+    id = serializers.IntegerField(help_text="Identifiant de la fiche.")
+    siret = serializers.CharField(help_text="SIRET recherché.")
+    register_status = serializers.ChoiceField(
+        choices=RegisterStatus.choices,
+        help_text="« queued » : recherche en file d'attente ; le résultat arrive sur la fiche.",
+    )
+    register_checked_at = serializers.DateTimeField(
+        allow_null=True, help_text="Dernière vérification réussie dans le registre."
+    )
+    register_error = serializers.CharField(
+        allow_blank=True, help_text="Dernière erreur de la recherche (vide : aucune)."
+    )
+
+
+class RegisterFactsFields(serializers.Serializer):
+    idcc_list = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Conventions collectives (IDCC) de l'établissement, selon le registre.",
+    )
+    register_differences = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Champ saisi → valeur du registre, quand elles diffèrent (rien n'est écrasé).",
+    )
+
+
+class ClientCompanySerializer(
+    DescribedSerializerMixin, SiretMixin, RegisterFactsFields, serializers.ModelSerializer
+):
     siret = serializers.CharField(
         max_length=20, help_text="SIRET à 14 chiffres (clé de contrôle vérifiée)."
     )
 
     class Meta:
         model = ClientCompany
-        fields = ["id", "name", "siret", "city", "created", "updated"]
-        read_only_fields = ["created", "updated"]
+        fields = ["id", "name", "siret", "city", *REGISTER_FIELDS, "created", "updated"]
+        read_only_fields = [*REGISTER_FIELDS, "created", "updated"]
 
     def validate(self, attrs):
         siret_value = attrs.get("siret")
@@ -156,15 +204,38 @@ class ClientCompanySerializer(DescribedSerializerMixin, SiretMixin, serializers.
         return attrs
 
 
-class TrainingProviderSerializer(DescribedSerializerMixin, SiretMixin, serializers.ModelSerializer):
+class TrainingProviderSerializer(
+    DescribedSerializerMixin, SiretMixin, RegisterFactsFields, serializers.ModelSerializer
+):
+    nda_numbers = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Numéros de déclaration d'activité de l'établissement, selon le registre.",
+    )
+
     siret = serializers.CharField(
         max_length=20, help_text="SIRET à 14 chiffres (clé de contrôle vérifiée)."
     )
 
     class Meta:
         model = TrainingProvider
-        fields = ["id", "name", "siret", "nda_number", "city", "created", "updated"]
-        read_only_fields = ["created", "updated"]
+        fields = [
+            "id",
+            "name",
+            "siret",
+            "nda_number",
+            "city",
+            *REGISTER_FIELDS,
+            *PROVIDER_REGISTER_FIELDS,
+            "created",
+            "updated",
+        ]
+        read_only_fields = [
+            *REGISTER_FIELDS,
+            *PROVIDER_REGISTER_FIELDS,
+            "created",
+            "updated",
+        ]
 
     def validate_nda_number(self, value: str) -> str:
         if value and not (value.isdigit() and len(value) == 11):

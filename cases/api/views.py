@@ -28,7 +28,7 @@ from cases.api.renderers import BinaryRenderer
 from cases.api.schema import FindingSerializer
 from cases.api.transitions import describe_transitions
 from cases.models import SensitiveDataAccess
-from cases.permissions import VIEW, may_see_nir
+from cases.permissions import FILL, VIEW, may_see_nir
 from cases.sensitive import sensitive_read_log
 from cases.workflow import checks
 from cases.workflow.steps import STEP_NAMES, STEPS
@@ -179,6 +179,51 @@ class WorkerViewSet(EditableViewSet):
         self.created = serializer.instance
 
 
+# `POST …/{id}/fill-from-siret/`: queue the lookup in the company register (202). A comment,
+# not a docstring: drf-spectacular would take it for every operation's description.
+class FillFromSiretMixin:
+    register_kind = None  # cases.services.registers.KINDS
+    permission_actions = {"fill_from_siret": FILL}
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="fill-from-siret",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def fill_from_siret(self, request, pk=None):
+        record = self.get_object()
+        record = services.organisation_fill_from_siret(
+            kind=self.register_kind, record_id=record.pk, by=request.user
+        )
+        return Response(s.RegisterLookupSerializer(record).data, status=status.HTTP_202_ACCEPTED)
+
+
+FILL_DESCRIPTION = (
+    "Demande au registre des entreprises (API « Recherche d'entreprises » de l'État) les "
+    "informations du SIRET : adresse, code NAF, conventions collectives, établissement ouvert "
+    "ou fermé{provider}. La recherche se fait en tâche de fond : la réponse (202) dit qu'elle "
+    "est en file d'attente ; le résultat apparaît ensuite sur la fiche (`register_status`, "
+    "`register_error`). Les champs saisis ne sont jamais écrasés : vides, ils sont remplis ; "
+    "différents, la valeur du registre est donnée dans `register_differences`. Aucun corps "
+    "de requête n'est lu."
+)
+
+
+def _fill_schema(tag: str, provider: str = "") -> dict:
+    return {
+        "fill_from_siret": extend_schema(
+            summary="Compléter depuis le SIRET (registre des entreprises)",
+            description=FILL_DESCRIPTION.format(provider=provider),
+            tags=[tag],
+            parameters=[ID_PARAMETER],
+            request=None,
+            responses={202: s.RegisterLookupSerializer},
+        )
+    }
+
+
 @extend_schema_view(
     list=extend_schema(summary="Entreprises utilisatrices", tags=["Entreprises utilisatrices"]),
     retrieve=extend_schema(
@@ -194,8 +239,10 @@ class WorkerViewSet(EditableViewSet):
         summary="Modifier en partie une entreprise utilisatrice",
         tags=["Entreprises utilisatrices"],
     ),
+    **_fill_schema("Entreprises utilisatrices"),
 )
-class ClientCompanyViewSet(EditableViewSet):
+class ClientCompanyViewSet(FillFromSiretMixin, EditableViewSet):
+    register_kind = "client_company"
     serializer_class = s.ClientCompanySerializer
     selector = staticmethod(selectors.client_company_list)
     create_service = staticmethod(services.client_company_create)
@@ -217,8 +264,12 @@ class ClientCompanyViewSet(EditableViewSet):
     partial_update=extend_schema(
         summary="Modifier en partie un organisme de formation", tags=["Organismes de formation"]
     ),
+    **_fill_schema(
+        "Organismes de formation", ", numéros de déclaration d'activité et certification Qualiopi"
+    ),
 )
-class TrainingProviderViewSet(EditableViewSet):
+class TrainingProviderViewSet(FillFromSiretMixin, EditableViewSet):
+    register_kind = "training_provider"
     serializer_class = s.TrainingProviderSerializer
     selector = staticmethod(selectors.training_provider_list)
     create_service = staticmethod(services.training_provider_create)

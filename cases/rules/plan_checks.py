@@ -24,6 +24,7 @@ from cases.rules.in_force import (
     rule_set_in_force,
     rules_answer,
 )
+from cases.rules.organisation_flags import organisation_findings
 from cases.rules.plan import Plan, WorkerSituation
 from cases.workflow.steps import STEPS, Check
 
@@ -226,6 +227,8 @@ def step_findings(
         found += deposit_findings(dossier, params, today)
     if Check.POST_TRAINING in checks:
         found += obligation_findings(dossier, params, today)
+    if Check.FILING in checks:  # the provider and companies filed with AKTO or FPE.TT
+        found += organisation_findings(dossier)
     return found
 
 

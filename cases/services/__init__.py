@@ -22,6 +22,7 @@ from cases.services.organisations import (
     training_provider_delete,
     training_provider_update,
 )
+from cases.services.registers import organisation_fill_from_siret
 from cases.services.transitions import dossier_run_transition
 from cases.services.workers import worker_create, worker_delete, worker_update
 
@@ -40,6 +41,7 @@ __all__ = [
     "mission_create",
     "mission_delete",
     "mission_update",
+    "organisation_fill_from_siret",
     "training_provider_create",
     "training_provider_delete",
     "training_provider_update",

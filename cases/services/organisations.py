@@ -13,6 +13,7 @@ from cases import selectors
 from cases.exceptions import DossierForbidden, DossierNotFound, RecordInUse
 from cases.models import ClientCompany, TrainingProvider
 from cases.permissions import may_change_shared_record, may_delete_shared_record
+from cases.services.registers import organisation_register_forget
 from cases.services.scope import locked_in_scope, reject_unknown_fields, require_role
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,8 @@ def _update(model, *, pk: int, by, data: dict, fields: frozenset[str]):
     used_by = selectors.organisation_user_agencies(record)
     if not may_change_shared_record(by, model_name, used_by_agency_ids=used_by):
         raise DossierForbidden(MESSAGES[model]["shared"])
+    if "siret" in data and data["siret"] != record.siret:
+        organisation_register_forget(record)  # what the register said was about the old one
     for field, value in data.items():
         setattr(record, field, value)
     record.full_clean()

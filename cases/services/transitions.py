@@ -16,6 +16,7 @@ from cases.exceptions import (
 from cases.models import Dossier, DossierEvent
 from cases.permissions import scope_dossiers
 from cases.refresh import dossier_refresh
+from cases.signals import dossier_stepped
 from cases.workflow import checks, transitions
 from cases.workflow.steps import STEPS
 
@@ -82,6 +83,7 @@ def dossier_run_transition(
         comment=form.cleaned_data.get("comment", ""),
         data=form.event_data(),
     )
+    dossier_stepped.send(sender=Dossier, dossier=dossier, transition=name, from_state=from_state)
     dossier_refresh(dossier)
     logger.info("dossier %s: %s (%s → %s) by %s", dossier.pk, name, from_state, dossier.state, by)
     return dossier

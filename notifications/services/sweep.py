@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from cases.choices import DeadlineKind, DeadlineStatus, DossierEventKind, DossierState, Role
 from cases.models import Deadline, Dossier, DossierEvent, User, Worker
+from cases.signals import deadlines_changed
 from notifications.choices import NotificationLevel
 from notifications.models import Notification, ReminderOffset
 from notifications.services.notices import (
@@ -141,6 +142,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepSummary:
             else:
                 summary.reminders_created += 1
         notices_created.send(sender=Notification, notices=created)
+        deadlines_changed.send(sender=Deadline, deadline_ids=[d.pk for d in past_due])
     logger.info("deadline sweep on %s: %s", today, summary.as_dict())
     return summary
 

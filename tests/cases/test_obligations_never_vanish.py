@@ -33,7 +33,7 @@ PRODUCT = ("accords", "cases", "notifications", "reports", "bench", "config")
 # load generator writes the same row for a closed dossier its missions left unmet).
 WAIVING_MODULES = {"cases/waivers.py", "bench/loadgen/dossiers.py"}
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
-fill_migration = importlib.import_module("cases.migrations.0018_dossier_facts_fill")
+fill_migration = importlib.import_module("cases.migrations.0019_dossier_facts_fill")
 
 
 def _is_waived(node) -> bool:

@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.request import Request
 from rest_framework.test import APIClient
@@ -65,6 +66,7 @@ from tests.factories import (
     TrainingProviderFactory,
     UserFactory,
 )
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +197,32 @@ def _deadline(dossier):
     )
 
 
+def _webhook_rows(mine, other) -> dict:
+    """An endpoint, a delivery and an attempt in each agency (webhooks: the delivery log)."""
+    rows: dict = {"webhooks.webhookendpoint": {}, "webhooks.webhookdelivery": {}}
+    rows["webhooks.webhookattempt"] = {}
+    for name, agency in (("mine", mine), ("other", other)):
+        endpoint = WebhookEndpoint.objects.create(
+            agency=agency, url=f"https://{name}.example/hooks", event_types=["dossier.step"]
+        )
+        event = WebhookEvent.objects.create(
+            id=f"msg_{name}",
+            agency=agency,
+            type="dossier.step",
+            occurred_at=timezone.now(),
+            key=f"msg_{name}",
+            body="{}",
+        )
+        delivery = WebhookDelivery.objects.create(event=event, endpoint=endpoint)
+        attempt = WebhookAttempt.objects.create(
+            delivery=delivery, number=1, at=timezone.now(), status_code=500, duration_ms=3
+        )
+        rows["webhooks.webhookendpoint"][f"endpoint_{name}"] = endpoint
+        rows["webhooks.webhookdelivery"][f"delivery_{name}"] = delivery
+        rows["webhooks.webhookattempt"][f"attempt_{name}"] = attempt
+    return rows
+
+
 @pytest.fixture
 def world(db, settings):
     settings.STORAGES = {
@@ -301,6 +329,7 @@ def world(db, settings):
         "axes.accesslog": {"log": AccessLog.objects.create(**axes_row)},
         "axes.accessfailurelog": {"failure": AccessFailureLog.objects.create(**axes_row)},
         "auth.group": {"group": Group.objects.create(name="Groupe inutilisé")},
+        **_webhook_rows(mine, other),
     }
     own = {
         "notifications.notification": {

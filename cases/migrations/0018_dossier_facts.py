@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accords', '0003_history'),
-        ('cases', '0016_idempotency'),
+        ('cases', '0017_organisation_register'),
     ]
 
     operations = [

@@ -63,6 +63,6 @@ def unfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0017_dossier_facts")]
+    dependencies = [("cases", "0018_dossier_facts")]
 
     operations = [migrations.RunPython(fill, unfill, elidable=True)]

@@ -125,6 +125,8 @@ class DeadlineStatus(models.TextChoices):
     MET_LATE = "met_late", "Respectée en retard"
     BREACHED = "breached", "Dépassée"
     WAIVED = "waived", "Levée"
+    # The dossier was cancelled, or the deadline no longer applies: nobody waived it.
+    CANCELLED = "cancelled", "Annulée"
 
 
 class RegisterStatus(models.TextChoices):

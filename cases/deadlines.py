@@ -106,12 +106,15 @@ def _params(dossier: Dossier):
     return rule_set.params if rule_set else None
 
 
-def _close_reason(dossier: Dossier) -> str | None:
-    if dossier.state == DossierState.CANCELLED:
-        return "Dossier annulé."
-    if dossier.state == DossierState.CLOSED:
-        return "Dossier clôturé."
-    return None
+def _cancel_reason(dossier: Dossier) -> str | None:
+    """Why a dossier's pending deadlines are dropped: only its cancellation drops them all.
+
+    Closing never changes a deadline (the close step waits until every obligation is met or
+    waived by an agency manager); a cancelled dossier's pending deadlines are « Annulée »,
+    never « Levée »: only an agency manager lifts a deadline, with a reason
+    (`cases.waivers.deadline_waive`).
+    """
+    return "Dossier annulé." if dossier.state == DossierState.CANCELLED else None
 
 
 PENDING = (DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
@@ -143,14 +146,14 @@ def deadlines_sync(dossier: Dossier, *, now: dt.datetime | None = None) -> list[
     now = now or timezone.now()
     today = timezone.localdate(now)
     existing = {d.kind: d for d in Deadline.objects.select_for_update().filter(dossier=dossier)}
-    closing = _close_reason(dossier)
-    expected = {} if closing else {e.kind: e for e in expected_deadlines(dossier)}
+    cancelled = _cancel_reason(dossier)
+    expected = {} if cancelled else {e.kind: e for e in expected_deadlines(dossier)}
     params = _params(dossier) if DeadlineKind.MISSION_OBLIGATION in expected else None
     for kind, deadline in existing.items():
-        if kind not in expected and deadline.status == DeadlineStatus.OPEN:
-            deadline.status = DeadlineStatus.WAIVED
-            deadline.waived_at = now
-            deadline.waiver_reason = closing or "Échéance devenue sans objet."
+        if kind not in expected and deadline.status in PENDING:
+            # Nobody waived it: it is « Annulée », with why (never counted as « Levée »).
+            deadline.status = DeadlineStatus.CANCELLED
+            deadline.waiver_reason = cancelled or "Échéance devenue sans objet."
             deadline.save()
     for kind, item in expected.items():
         deadline = existing.get(kind)

@@ -14,10 +14,18 @@ class WaiverRefused(DossierError):
 
 @transaction.atomic
 def deadline_waive(*, deadline_id: int, by, reason: str) -> Deadline:
-    """An agency manager lifts a deadline (e.g. AKTO granted late filing); the history says so."""
+    """An agency manager lifts a deadline (e.g. AKTO granted late filing), the mission
+    obligation included; the history says so (author, date, reason).
+
+    The only place a deadline becomes « Levée » (`WAIVED`): with its author, never silently.
+    A waived mission obligation lets the dossier be closed (`cases.workflow.guards`).
+    """
     deadline = Deadline.objects.select_for_update().select_related("dossier").get(pk=deadline_id)
     if not may(by, WAIVE, deadline):
-        raise TransitionForbidden("Seul un responsable d'agence peut lever une échéance.")
+        raise TransitionForbidden(
+            "Seul un responsable d'agence peut lever une échéance ou une obligation de "
+            "missions : demandez-le à votre responsable d'agence, avec le motif."
+        )
     reason = (reason or "").strip()
     if not reason:
         raise WaiverRefused(

@@ -48,7 +48,9 @@ class DeadlineSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
             "status": {
                 "help_text": "open (à faire), met (respectée au plus tard à la date limite), "
                 "met_late (respectée en retard : le fait qui la respecte est daté après la "
-                "date limite), breached (dépassée), waived (levée)."
+                "date limite), breached (dépassée), waived (levée par un responsable "
+                "d'agence, avec son motif), cancelled (annulée : dossier annulé ou échéance "
+                "devenue sans objet)."
             },
             "silence": {
                 "help_text": "Décision de l'AKTO : accepted ou refused si elle ne répond "

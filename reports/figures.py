@@ -11,9 +11,11 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -31,7 +33,7 @@ from cases.choices import (
     DossierState,
     FundingLineKind,
 )
-from cases.models import Dossier
+from cases.models import Deadline, Dossier
 from cases.rules.obligations import rule_texts
 from reports.dates import DaysBetween, YearMonth, aged, more_than
 from reports.obligations import (
@@ -451,35 +453,49 @@ SHEETS = {
 }
 
 
+# A mission obligation an agency manager lifted (cases.waivers: the only « Levée », authored).
+WAIVED_OBLIGATION = Deadline.objects.filter(
+    dossier=OuterRef("pk"),
+    kind=DeadlineKind.MISSION_OBLIGATION,
+    status=DeadlineStatus.WAIVED,
+    waived_by__isnull=False,
+)
+
+
 def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dict:
     """Dossiers whose obligation windows have closed, and those that met them: the SQL of
     `reports.obligations`, which mirrors `cases.rules.obligations` (pro rata included)."""
     aggregates = {}
     rule_sets = obligation_rule_sets()
-    rows_qs = obligation_rows(qs.exclude(state=S.CANCELLED), as_of=as_of, rule_sets=rule_sets)
+    rows_qs = obligation_rows(
+        qs.exclude(state=S.CANCELLED), as_of=as_of, rule_sets=rule_sets
+    ).annotate(waived=Exists(WAIVED_OBLIGATION))
     for d in OBLIGATION_DISPOSITIFS:
         mine = Q(dispositif=d, assessed=True)
         aggregates[f"{d}__assessed"] = Count("pk", filter=mine)
         aggregates[f"{d}__met"] = Count("pk", filter=mine & Q(met=True))
+        aggregates[f"{d}__waived"] = Count("pk", filter=mine & Q(met=False, waived=True))
     found = _split(rows_qs.aggregate(**aggregates))
     texts = _obligation_texts(rule_sets)
     rows = []
     for d in OBLIGATION_DISPOSITIFS:
         if dispositif and d != dispositif:
             continue
-        assessed, met_count = found[d]["assessed"], found[d]["met"]
+        assessed, met_count, waived = (found[d][k] for k in ("assessed", "met", "waived"))
         rows.append(
             {
                 "dispositif": dispositif_label(d),
                 "rule": f"{texts[d]} ({SHEETS[d]})" if d in texts else "",
                 "assessed": assessed,
                 "met": met_count,
-                "not_met": assessed - met_count,
+                "waived": waived,
+                "not_met": assessed - met_count - waived,
                 "rate": ratio(met_count, assessed),
             }
         )
     assessed = sum(r["assessed"] for r in rows)
     met_total = sum(r["met"] for r in rows)
+    waived_total = sum(r["waived"] for r in rows)
     return table(
         "obligations_missions",
         "Respect des obligations de missions",
@@ -489,6 +505,7 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
             col("rule", "Obligation", TEXT),
             col("assessed", "Dossiers évalués"),
             col("met", "Obligation respectée"),
+            col("waived", "Obligation levée (responsable d'agence)"),
             col("not_met", "Obligation non respectée"),
             col("rate", "Taux de respect (%)", RATE, base="assessed", of=("met", "assessed")),
         ],
@@ -498,14 +515,16 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
             "rule": "",
             "assessed": assessed,
             "met": met_total,
-            "not_met": assessed - met_total,
+            "waived": waived_total,
+            "not_met": assessed - met_total - waived_total,
             "rate": ratio(met_total, assessed),
         },
         definition=f"Dossiers non annulés dont la période d'obligation est close au "
         f"{as_of:%d/%m/%Y}. Seuils du jeu de règles en vigueur au début du contrat. Seules "
         "les heures travaillées dans la période comptent : une mission à cheval sur une limite "
-        "compte au prorata de ses jours calendaires dans la période.",
-        sums={"assessed": ["met", "not_met"]},
+        "compte au prorata de ses jours calendaires dans la période. « Levée » : obligation "
+        "non respectée qu'un responsable d'agence a levée, avec son motif.",
+        sums={"assessed": ["met", "waived", "not_met"]},
         health_rows=HEALTH_ROWS,
     )
 

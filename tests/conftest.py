@@ -26,6 +26,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reminder_offsets()
 
 
+@pytest.fixture
+def freeze_today(monkeypatch):
+    """`freeze_today(date)`: the product's « today » (and « now », at 10:00 Europe/Paris).
+
+    Neither time-machine nor freezegun is installed: the product reads the clock through
+    `django.utils.timezone` only (`now`, `localdate`), so patching `timezone.now` freezes it.
+    """
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import timezone
+
+    def freeze(day: dt.date) -> dt.date:
+        moment = dt.datetime.combine(day, dt.time(10), tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+        monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(dt.UTC))
+        return day
+
+    return freeze
+
+
 @pytest.fixture(autouse=True)
 def _no_company_register(monkeypatch):
     """The state's company register is never called from the test suite: a lookup that a test

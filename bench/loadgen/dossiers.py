@@ -40,6 +40,10 @@ REFUSAL, RUPTURE, ERROR, ABANDONMENT = (
     str(CancellationReason.ABANDONMENT.value),
 )
 EMPLOYMENT = {D.PRO_A_INTERIM: CDII, D.PRO_A_PERMANENT: str(Employment.CDI.value)}
+# The states whose dossiers recorded the actual training start, and end (its steps).
+MANAGER_WAIVER = "Missions proposées refusées pour raison de santé (certificat reçu)."
+TRAINING_ENDED = frozenset({"reimbursement_requested", "closed"})
+TRAINING_STARTED = TRAINING_ENDED | {"in_training", "mission_follow_up"}
 AGE_RANGE = {
     D.CPI: (18, 45),
     D.CAI: (16, 29),
@@ -92,6 +96,7 @@ class AgencyRef:
     etti: bool
     case_workers: list[int]
     favourite: int | None  # a case worker who gets a larger share (load.case_worker)
+    manager: int | None = None  # the agency manager (waives what closing cannot pass)
 
 
 @dataclass
@@ -385,6 +390,8 @@ class Chunk:
                 ctx.day(t.deposit),
                 akto_reference,
                 ctx.day(t.decision),
+                ctx.day(t.training_start if t.state in TRAINING_STARTED else None),
+                ctx.day(t.training_end if t.follow_up or t.state in TRAINING_ENDED else None),
                 ctx.day(t.reimbursement),
                 "",
                 reason,
@@ -694,14 +701,18 @@ class Chunk:
                 met = self.mission_met(obligations, missions)
                 met_on = min(due, final_day or ctx.today) if met else None
             safe = _safe_day(due, agency.subdivision, agency.departement)
-            met_at = waived_at = None
+            met_at = waived_at = waived_by = None
             reason = ""
             if met_on:
                 # cases.deadlines.met_status: late when the fact is dated after the due date.
                 status = "met_late" if met_on > due else "met"
                 met_at = ctx.ts(min(met_on, ctx.today), 18)
+            elif t.closed and kind == "mission_obligation":
+                # Closing waits until the obligation is met or waived by the agency manager.
+                status, waived_by, reason = "waived", agency.manager, MANAGER_WAIVER
+                waived_at = ctx.ts(final_day, 17)
             elif final_day:
-                status, waived_at, reason = "waived", ctx.ts(final_day, 18), waiver
+                status, reason = "cancelled", waiver  # nobody waived it (cases.deadlines)
             else:
                 status = "open"
             deadline_id = ctx.take("deadline")
@@ -720,7 +731,7 @@ class Chunk:
                     met_at,
                     None,
                     waived_at,
-                    None,
+                    waived_by,
                     reason,
                     0,
                     rule_set.id,

@@ -277,14 +277,14 @@ class Organisations:
         main = agencies[0]
         main.favourite = add("load.case_worker", Role.CASE_WORKER, agency=main)
         main.case_workers.append(main.favourite)
-        add("load.manager", Role.AGENCY_MANAGER, agency=main)
+        main.manager = add("load.manager", Role.AGENCY_MANAGER, agency=main)
         add("load.admin", Role.ADMINISTRATOR, superuser=True)
         add("load.cpne", Role.CPNE_REPORTER)
         fpett = add("load.fpett", Role.FPETT_ADVISOR)
         serial = 0
         for index, (agency, share) in enumerate(zip(agencies, shares, strict=True)):
             if index:
-                add(f"manager.{index + 1}", Role.AGENCY_MANAGER, agency=agency)
+                agency.manager = add(f"manager.{index + 1}", Role.AGENCY_MANAGER, agency=agency)
             wanted = max(1, round(share * self.dossiers / 500)) - len(agency.case_workers)
             for _ in range(wanted):
                 serial += 1

@@ -147,6 +147,8 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
                     ("funds_reference", "reserved_amount"),
                     ("deposit_date", "akto_reference"),
                     "akto_decision_date",
+                    "training_started_on",
+                    "training_ended_on",
                     "reimbursement_requested_on",
                     "cancellation_reason",
                 ],

@@ -464,6 +464,8 @@ class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
             "deposit_date",
             "akto_reference",
             "akto_decision_date",
+            "training_started_on",
+            "training_ended_on",
             "reimbursement_requested_on",
             "cancellation_reason",
             "notes",
@@ -643,7 +645,7 @@ class AvailableTransitionSerializer(serializers.Serializer):
 def _step_field_help(name: str) -> str:
     """The field's label, and the steps that ask it (cases.workflow.steps)."""
     label = capfirst(str(Dossier._meta.get_field(name).verbose_name))
-    asking = ", ".join(s.name for s in STEPS.values() if name in s.fields)
+    asking = ", ".join(s.name for s in STEPS.values() if name in s.asked)
     return f"{label} (étape : {asking})."
 
 

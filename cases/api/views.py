@@ -40,8 +40,10 @@ ID_PARAMETER = OpenApiParameter(
 
 def _step_line(step) -> str:
     asked = ", ".join(f"`{name}`" for name in step.fields) or "rien"
+    once = ", ".join(f"`{name}`" for name in step.asks_once)
+    once = f" ; {once} s'ils ne sont pas encore enregistrés" if once else ""
     comment = " ; `comment` obligatoire" if step.comment_required else ""
-    return f"- `{step.name}` — {step.label} : {asked}{comment}."
+    return f"- `{step.name}` — {step.label} : {asked}{once}{comment}."
 
 
 STEP_DESCRIPTION = (

@@ -24,6 +24,8 @@ from cases import services
 from cases.choices import (
     AgencyKind,
     CancellationReason,
+    DeadlineKind,
+    DeadlineStatus,
     Dispositif,
     DocumentKind,
     DocumentStatus,
@@ -42,6 +44,9 @@ from cases.models import (
 )
 from cases.refresh import dossier_refresh
 from cases.services import dossier_run_transition
+from cases.waivers import deadline_waive
+from cases.workflow.checks import blocking_findings
+from cases.workflow.steps import STEPS
 
 AGENCIES = [
     # name, SIRET, kind, company, region, département
@@ -298,6 +303,8 @@ def _seed(today: dt.date) -> list[dict]:
             rng, dispositif, steps, worker, companies, providers, today, index, managers
         )
         for step in steps:
+            if step == "close":
+                _settle_obligations(dossier, managers[dossier.agency_id])
             dossier_run_transition(
                 dossier_id=dossier.pk,
                 name=step,
@@ -509,6 +516,23 @@ def _missions(rng, dossier: Dossier, companies, today, manager) -> None:
         day += dt.timedelta(days=28)
 
 
+def _settle_obligations(dossier: Dossier, manager) -> None:
+    """Before closing: a mission obligation the demo missions left unmet is waived by the
+    agency manager, with a reason (the only way past it)."""
+    codes = {guard.code for guard in STEPS["close"].guards}
+    unsettled = [f for f in blocking_findings(dossier, "close") if f.code in codes]
+    deadline = dossier.deadlines.filter(
+        kind=DeadlineKind.MISSION_OBLIGATION,
+        status__in=(DeadlineStatus.OPEN, DeadlineStatus.BREACHED),
+    ).first()
+    if unsettled and deadline:
+        deadline_waive(
+            deadline_id=deadline.pk,
+            by=manager,
+            reason="Missions proposées refusées pour raison de santé (certificat reçu).",
+        )
+
+
 def _step_data(step: str, dossier: Dossier, today: dt.date) -> dict:
     start = dossier.contract_start
 
@@ -537,8 +561,12 @@ def _step_data(step: str, dossier: Dossier, today: dt.date) -> dict:
             "akto_decision_date": past(deposit + dt.timedelta(days=8)),
             "comment": "Programme de formation incomplet.",
         },
+        "start_training": {"training_started_on": past(dossier.training_start or start)},
+        "start_follow_up": {"training_ended_on": past(dossier.training_end)},
         "request_reimbursement": {
-            "reimbursement_requested_on": past(dossier.contract_end + dt.timedelta(days=5))
+            # Pro-A records its actual training end here (no follow-up step).
+            "training_ended_on": past(dossier.training_end),
+            "reimbursement_requested_on": past(dossier.contract_end + dt.timedelta(days=5)),
         },
         "cancel": {
             "cancellation_reason": CancellationReason.ABANDONMENT,

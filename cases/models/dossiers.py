@@ -122,6 +122,19 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
     deposit_date = models.DateField("date de dépôt à l'AKTO", null=True, blank=True)
     akto_reference = models.CharField("référence AKTO", max_length=50, blank=True, db_index=True)
     akto_decision_date = models.DateField("date de décision de l'AKTO", null=True, blank=True)
+    training_started_on = models.DateField(
+        "début réel de la formation",
+        null=True,
+        blank=True,
+        help_text="Enregistré par l'étape « Démarrer la formation ».",
+    )
+    training_ended_on = models.DateField(
+        "fin réelle de la formation",
+        null=True,
+        blank=True,
+        help_text="Enregistrée par l'étape « Passer au suivi des missions » (Pro-A : par la "
+        "demande de remboursement).",
+    )
     reimbursement_requested_on = models.DateField("remboursement demandé le", null=True, blank=True)
     deemed_decision = models.CharField(
         "décision réputée (silence de l'AKTO)",
@@ -177,6 +190,13 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
                 name="dossier_training_dates_in_order",
                 violation_error_message="La fin de la formation précède son début.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(training_ended_on__isnull=True)
+                | models.Q(training_started_on__isnull=True)
+                | models.Q(training_ended_on__gte=models.F("training_started_on")),
+                name="dossier_actual_training_in_order",
+                violation_error_message="La fin réelle de la formation précède son début réel.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,7 +247,7 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
 
     @step_transition
     def start_follow_up(self) -> None:
-        """Training is over: watch the post-training mission obligation."""
+        """Training is over (its actual end recorded): watch the post-training obligation."""
 
     @step_transition
     def request_reimbursement(self) -> None:

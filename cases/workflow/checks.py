@@ -7,6 +7,7 @@ from cases.ledger import ledger_findings
 from cases.models import DocumentRequirement, Dossier
 from cases.rules.findings import Finding
 from cases.rules.plan_checks import rules_findings
+from cases.workflow.guards import guard_findings, missing_facts
 from cases.workflow.steps import STEPS, Check
 
 
@@ -47,12 +48,17 @@ def transition_findings(dossier: Dossier, transition: str) -> list[Finding]:
     """Every finding that concerns running `transition` on `dossier` now.
 
     Documents, then the rules engine (plan rules of the rule set in force on the contract
-    start date, and the steps taken so far), then the funding ledger, as the step declares.
+    start date, and the steps taken so far), the calendar guards, the facts the dossier lacks,
+    then the funding ledger, as the step declares.
     """
     checks = STEPS[transition].checks
     if not checks:  # e.g. stopping a dossier never depends on what it lacks
         return []
     findings = document_findings(dossier, transition) + rules_findings(dossier, transition)
+    if Check.GUARDS in checks:
+        findings += guard_findings(dossier, STEPS[transition])
+    if Check.FACTS in checks:
+        findings += missing_facts(dossier)
     if Check.LEDGER in checks:
         findings += ledger_findings(dossier)
     return findings

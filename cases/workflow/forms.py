@@ -2,7 +2,8 @@
 
 One form per step, made from its declaration (cases.workflow.steps): a ModelForm on the dossier
 with the step's fields, all required, an optional comment (required where the step says so),
-no date in the future, and the step's date-order rules. Validating it applies its fields to the
+no date in the future, and the step's date-order rules (`NotBefore`). A fact the step asks
+once (`asks_once`) is asked only while the dossier lacks it. Validating it applies its fields to the
 dossier the service has locked. The admin shows the same forms; the API feeds them the request
 body.
 """
@@ -33,8 +34,12 @@ class TransitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The state the user saw: the service refuses the step if the dossier moved since.
         self.fields["expected_state"].initial = self.instance.state
+        for name in self.step.asks_once:
+            if getattr(self.instance, name) is not None:
+                del self.fields[name]  # already recorded: neither asked nor touched
         for name in self._meta.fields or []:
-            self.fields[name].required = True
+            if name in self.fields:
+                self.fields[name].required = True
         if self.step.comment_required:
             self.fields["comment"].required = True
             self.fields["comment"].help_text = "Obligatoire pour cette étape."
@@ -50,10 +55,12 @@ class TransitionForm(forms.ModelForm):
             if isinstance(value, dt.date) and value > today:
                 self.add_error(name, "Cette date ne peut pas être dans le futur.")
         for rule in self.step.not_before:
-            value, earlier = cleaned.get(rule.field), getattr(self.instance, rule.earlier)
-            if value and earlier and value < earlier:
+            value = cleaned.get(rule.field, getattr(self.instance, rule.field))
+            earlier = cleaned.get(rule.earlier) or getattr(self.instance, rule.earlier)
+            asked = rule.field if rule.field in self.fields else rule.earlier
+            if value and earlier and value < earlier and asked in self.fields:
                 self.add_error(
-                    rule.field,
+                    asked,
                     forms.ValidationError(
                         f"{rule.message} (%(date)s).", params={"date": f"{earlier:%d/%m/%Y}"}
                     ),
@@ -70,7 +77,7 @@ class TransitionForm(forms.ModelForm):
 
 
 def _step_form(step: Step) -> type[TransitionForm]:
-    meta = type("Meta", (TransitionForm.Meta,), {"fields": list(step.fields)})
+    meta = type("Meta", (TransitionForm.Meta,), {"fields": list(step.asked)})
     name = "".join(part.capitalize() for part in step.name.split("_")) + "Form"
     return type(name, (TransitionForm,), {"Meta": meta, "step": step, "__module__": __name__})
 

@@ -3,8 +3,9 @@
 A step is one move of the dossier's state machine. Its declaration holds all the product knows
 of it: its name and French label; the states it leaves on each dispositif's path and the state
 it reaches; the roles that may run it, and on which dossiers; the data it asks (model fields,
-comment) and the date field of the event it records; what may block it; the deadline it meets;
-the dispositifs it files with AKTO.
+comment, facts asked once), the date field of the event it records and the order of the dates
+(`NotBefore`); what the calendar must allow (`Guard`); what else may block it; the deadline it
+meets; the dispositifs it files with AKTO.
 
 Every part of the product reads this table: the model's django-fsm transitions
 (`cases.models.dossiers`), the role check (`cases.permissions.may_run_transition`), the step
@@ -46,6 +47,8 @@ class Check(StrEnum):
     DEPOSIT_DELAY = "deposit_delay"  # the AKTO deposit deadline has passed (warning)
     POST_TRAINING = "post_training"  # missions after the training (warning)
     LEDGER = "ledger"  # the funding ledger adds up
+    GUARDS = "guards"  # the step's calendar guards (its `guards`), always blocking
+    FACTS = "facts"  # facts an earlier step should have recorded (dossiers kept from before)
 
 
 @dataclass(frozen=True)
@@ -90,11 +93,39 @@ STAFF_AND_FPETT = MappingProxyType(
 
 @dataclass(frozen=True)
 class NotBefore:
-    """A date the step records cannot precede a date recorded by an earlier step."""
+    """A date the step records cannot precede a date recorded by an earlier step (or the
+    contract start): the step's form refuses it, in French, naming the earlier date."""
 
     field: str
     earlier: str
     message: str
+
+
+class GuardKind(StrEnum):
+    """What a calendar guard waits for (cases.workflow.guards evaluates it)."""
+
+    REACHED = "reached"  # today is on or after the dossier's date `field` (else `fallback`)
+    SETTLED = "settled"  # every mission obligation met, or waived by an agency manager
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition of the calendar a step waits for; until it holds, a blocking finding.
+
+    `source` names the text that sets the condition, or the product (« Règle du produit »)
+    when no text does; `param` names the rule-set parameter whose citation replaces it when
+    the rule set in force holds one. A guard on a date the step itself asks is checked once
+    that date is typed (the form asks it; it is never in the future).
+    """
+
+    kind: str
+    code: str
+    field: str = ""
+    fallback: str = ""
+    source: str = ""
+    param: str = ""
+    # What is missing and what to do, in French; `{date}` is the date waited for.
+    message: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,10 +140,14 @@ class Step:
     roles: Mapping[str, Reach] = field(default_factory=lambda: STAFF)
     # The model fields the step asks and records (its form); all required.
     fields: tuple[str, ...] = ()
+    # Facts an earlier step records, asked (required) only when the dossier lacks them: the
+    # actual training end for Pro-A (no follow-up step), dates of dossiers kept from before.
+    asks_once: tuple[str, ...] = ()
     comment_required: bool = False
     # The date field of the real event the step records (AKTO's deposit, its decision…).
     on: str = ""
     not_before: tuple[NotBefore, ...] = ()
+    guards: tuple[Guard, ...] = ()
     checks: frozenset[Check] = frozenset({Check.DOCUMENTS})
     # The kind of deadline the step meets by recording its `on` date.
     meets: str = ""
@@ -131,7 +166,12 @@ class Step:
     @property
     def needs_form(self) -> bool:
         """Whether the step asks for something before it runs (else a click runs it)."""
-        return bool(self.fields) or self.comment_required
+        return bool(self.fields) or bool(self.asks_once) or self.comment_required
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """Every model field the step's form may ask."""
+        return self.fields + self.asks_once
 
     def allows(self, dispositif: str, state: str) -> bool:
         """Whether a dossier of `dispositif` in `state` may take this step (path only)."""
@@ -162,6 +202,22 @@ FILING_CHECKS = frozenset({Check.DOCUMENTS, Check.PLAN, Check.FILING, Check.DEPO
 AFTER_TRAINING_CHECKS = frozenset({Check.DOCUMENTS, Check.POST_TRAINING, Check.LEDGER})
 DECISION = NotBefore(
     "akto_decision_date", "deposit_date", "La décision ne peut pas précéder le dépôt"
+)
+TRAINING_IN_ORDER = NotBefore(
+    "training_ended_on",
+    "training_started_on",
+    "La fin réelle de la formation ne peut pas précéder son début réel",
+)
+# Where no text sets a condition, the product does (README, « Cycle de vie d'un dossier »).
+PRODUCT_RULE = "Règle du produit (README, « Cycle de vie d'un dossier »)"
+TRAINING_ENDED = Guard(
+    kind=GuardKind.REACHED,
+    code="training_not_ended",
+    field="training_ended_on",
+    source="003 (fiches CIPI, CDPI, CAR : le remboursement est demandé après la formation)",
+    param="reimbursement",
+    message="La formation n'est pas terminée (fin réelle le {date}) : le remboursement ne "
+    "peut être demandé qu'à partir de ce jour.",
 )
 
 _DECLARED = (
@@ -219,6 +275,12 @@ _DECLARED = (
         ),
         fields=("deposit_date", "akto_reference"),
         on="deposit_date",
+        not_before=(
+            NotBefore("deposit_date", "opinion_date", "Le dépôt ne peut pas précéder l'avis"),
+            NotBefore(
+                "deposit_date", "funds_reserved_on", "Le dépôt ne peut pas précéder la réservation"
+            ),
+        ),
         checks=FILING_CHECKS | {Check.OPINION},
         meets=DeadlineKind.AKTO_DEPOSIT,
         files_with_akto=DECIDED_BY_AKTO,
@@ -257,13 +319,50 @@ _DECLARED = (
         sources=_paths(
             _from(DECIDED_BY_AKTO, S.ACCEPTED), _from(RESERVATION_FILED, S.FUNDS_RESERVED)
         ),
-        checks=frozenset({Check.DOCUMENTS, Check.PLAN, Check.RESERVATION}),
+        fields=("training_started_on",),
+        on="training_started_on",
+        not_before=(
+            NotBefore(
+                "training_started_on",
+                "contract_start",
+                "La formation ne peut pas commencer avant le début du contrat",
+            ),
+        ),
+        guards=(
+            Guard(
+                kind=GuardKind.REACHED,
+                code="training_not_started",
+                field="training_start",
+                fallback="contract_start",
+                source=PRODUCT_RULE,
+                message="La formation ne commence que le {date} : « Démarrer la formation » "
+                "sera possible ce jour-là. Si elle a commencé plus tôt, corrigez d'abord la "
+                "date de début de la formation (ou du contrat) du dossier.",
+            ),
+        ),
+        checks=frozenset({Check.DOCUMENTS, Check.PLAN, Check.RESERVATION, Check.GUARDS}),
     ),
     Step(
         name="start_follow_up",
         label="Passer au suivi des missions",
         target=S.MISSION_FOLLOW_UP,
         sources=_paths(_from(FOLLOWED_UP, S.IN_TRAINING)),
+        # The actual training end opens the follow-up window.
+        fields=("training_ended_on",),
+        asks_once=("training_started_on",),
+        on="training_ended_on",
+        not_before=(TRAINING_IN_ORDER,),
+        guards=(
+            Guard(
+                kind=GuardKind.REACHED,
+                code="training_not_ended",
+                field="training_ended_on",
+                source=PRODUCT_RULE,
+                message="La formation n'est pas terminée (fin réelle le {date}) : le suivi "
+                "des missions commence le lendemain de la fin réelle de la formation.",
+            ),
+        ),
+        checks=frozenset({Check.DOCUMENTS, Check.GUARDS, Check.FACTS}),
     ),
     Step(
         name="request_reimbursement",
@@ -271,8 +370,19 @@ _DECLARED = (
         target=S.REIMBURSEMENT_REQUESTED,
         sources=_paths(_from(FOLLOWED_UP, S.MISSION_FOLLOW_UP), _from(PRO_A, S.IN_TRAINING)),
         fields=("reimbursement_requested_on",),
+        # Pro-A has no follow-up step: its request records the actual training end.
+        asks_once=("training_started_on", "training_ended_on"),
         on="reimbursement_requested_on",
-        checks=AFTER_TRAINING_CHECKS,
+        not_before=(
+            TRAINING_IN_ORDER,
+            NotBefore(
+                "reimbursement_requested_on",
+                "training_ended_on",
+                "Le remboursement ne peut pas être demandé avant la fin réelle de la formation",
+            ),
+        ),
+        guards=(TRAINING_ENDED,),
+        checks=AFTER_TRAINING_CHECKS | {Check.GUARDS, Check.FACTS},
         meets=DeadlineKind.REIMBURSEMENT_REQUEST,
     ),
     Step(
@@ -280,7 +390,15 @@ _DECLARED = (
         label="Clôturer le dossier",
         target=S.CLOSED,
         sources=_paths(_from(EVERY_DISPOSITIF, S.REIMBURSEMENT_REQUESTED)),
-        checks=AFTER_TRAINING_CHECKS,
+        guards=(
+            Guard(
+                kind=GuardKind.SETTLED,
+                code="obligation_not_settled",
+                # The obligation's own source (its rule set) is cited with each finding.
+                source="003 (fiches CIPI, CDPI, CAR : obligations de missions)",
+            ),
+        ),
+        checks=AFTER_TRAINING_CHECKS | {Check.GUARDS, Check.FACTS},
     ),
     Step(
         name="cancel",
@@ -299,7 +417,7 @@ _DECLARED = (
 STEPS: Mapping[str, Step] = MappingProxyType({step.name: step for step in _DECLARED})
 STEP_NAMES: tuple[str, ...] = tuple(STEPS)
 # The dossier fields only steps write (read-only in the admin's and the API's edit forms).
-STEP_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for s in _DECLARED for f in s.fields))
+STEP_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for s in _DECLARED for f in s.asked))
 
 
 def step_choices() -> list[tuple[str, str]]:
@@ -335,3 +453,32 @@ def requirement_error(dispositif: str, name: str) -> str | None:
 def steps_from(dispositif: str, state: str) -> list[Step]:
     """The steps the path of `dispositif` offers from `state`, whoever runs them."""
     return [s for s in _DECLARED if s.allows(dispositif, state)]
+
+
+def facts_recorded(dispositif: str, state: str) -> frozenset[str]:
+    """The dates every way to `state` on `dispositif`'s path has recorded (its steps' `on`
+    and the facts they ask once).
+
+    A fixed point over the declared paths (the refusal loop included): a date is expected in
+    a state when every step reaching it comes from a state where it was expected, or records
+    it. Cancellation records no fact of the path.
+    """
+    path = [s for s in _DECLARED if dispositif in s.sources and s.target != S.CANCELLED]
+    records = {s.name: frozenset(filter(None, (s.on, *s.asks_once))) for s in path}
+    everything = frozenset().union(*records.values())
+    known: dict[str, frozenset[str]] = {S.DRAFT: frozenset()}
+    changed = True
+    while changed:
+        changed = False
+        for step in path:
+            for source in step.sources[dispositif]:
+                if source not in known:
+                    continue
+                reached = known[source] | records[step.name]
+                if step.target == S.DRAFT:
+                    continue
+                now = known.get(step.target, everything) & reached
+                if step.target not in known or now != known[step.target]:
+                    known[step.target] = now
+                    changed = True
+    return known.get(state, frozenset())

@@ -3,17 +3,22 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from cases.choices import DossierState, Role
 from cases.models import DossierEvent
 from cases.reference import load_document_requirements
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, meet_obligations
 
 SUBMIT = ("submit", {"deposit_date": "2026-03-04", "akto_reference": "AKTO-2026-001"})
 ACCEPT = ("accept", {"akto_decision_date": "2026-03-10"})
-START = ("start_training", {})
-FOLLOW_UP = ("start_follow_up", {})
-REIMBURSE = ("request_reimbursement", {"reimbursement_requested_on": "2026-10-01"})
+START = ("start_training", {"training_started_on": "2026-03-02"})
+FOLLOW_UP = ("start_follow_up", {"training_ended_on": "2026-04-16"})
+# Pro-A has no follow-up: its request records the actual training end (others ignore it).
+REIMBURSE = (
+    "request_reimbursement",
+    {"reimbursement_requested_on": "2026-10-01", "training_ended_on": "2026-04-16"},
+)
 CLOSE = ("close", {"comment": "Tout est payé."})
 REQUEST_FUNDS = ("request_funds", {"funds_requested_on": "2026-02-01"})
 RESERVE_FUNDS = (
@@ -35,6 +40,12 @@ PATHS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _today(freeze_today):
+    """After every planned date of the factories' dossiers (steps wait on the calendar)."""
+    freeze_today(dt.date(2027, 6, 1))
+
+
 def run(api, dossier_id, name, data=None):
     return api.post(f"/api/v1/dossiers/{dossier_id}/transitions/{name}/", data or {}, format="json")
 
@@ -46,6 +57,8 @@ def test_full_path_over_http(api, agency_a, path):
     for name, data in PATHS[path]:
         listed = api.get(f"/api/v1/dossiers/{dossier.pk}/transitions/").json()
         assert name in [t["name"] for t in listed], (name, listed)
+        if name == "close":
+            meet_obligations(dossier)  # closing waits until they are settled
         response = run(api, dossier.pk, name, data)
         assert response.status_code == 200, (name, response.json())
     dossier.refresh_from_db()
@@ -168,7 +181,7 @@ def test_missing_transition_data_is_400_with_french_field_errors(api, agency_a):
 
 def test_future_deposit_date_is_refused(api, agency_a):
     dossier = DossierFactory(agency=agency_a, cpi=True)
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     response = run(api, dossier.pk, "submit", {"deposit_date": tomorrow, "akto_reference": "X"})
     assert response.status_code == 400
     assert response.json()["errors"]["deposit_date"] == [

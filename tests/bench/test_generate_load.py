@@ -182,7 +182,10 @@ def test_deadlines_are_those_the_product_computes(loaded):
         Deadline.objects.filter(dossier__state__in=[S.CLOSED, S.CANCELLED]).values_list(
             "status", flat=True
         )
-    ) <= {"met", "met_late", "waived"}
+    ) <= {"met", "met_late", "waived", "cancelled"}
+    # Nothing is « Levée » without its author (cases.waivers); closing waived nothing.
+    assert not Deadline.objects.filter(status="waived", waived_by__isnull=True).exists()
+    assert not Deadline.objects.filter(status="waived", dossier__state=S.CANCELLED).exists()
     assert Deadline.objects.filter(status="open").exists()
     notified = Notification.objects.filter(deadline__isnull=False)
     assert notified.exists()

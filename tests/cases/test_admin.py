@@ -149,7 +149,7 @@ def test_a_step_on_a_dossier_that_moved_meanwhile_is_refused(logged_in, two_agen
 
 def test_a_button_without_form_runs_the_step(logged_in, two_agencies):
     _, mine, _ = two_agencies
-    dossier = DossierFactory(cpi=True, agency=mine, state=DossierState.ACCEPTED)
+    dossier = DossierFactory(cpi=True, agency=mine, state=DossierState.REFUSED)
     page = logged_in.get(change_url(dossier))
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
@@ -159,15 +159,15 @@ def test_a_button_without_form_runs_the_step(logged_in, two_agencies):
             "contract_end": "01/03/2027",
             "training_start": "02/03/2026",
             "training_end": "15/02/2027",
-            "_fsm_transition_to": "start_training",
-            "_fsm_expected_state": "accepted",
+            "_fsm_transition_to": "amend",
+            "_fsm_expected_state": "refused",
         }
     )
     for prefix in ("missions", "documents", "events"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     logged_in.post(change_url(dossier), data)
     dossier.refresh_from_db()
-    assert dossier.state == DossierState.IN_TRAINING
+    assert dossier.state == DossierState.DRAFT
 
 
 def test_an_unknown_step_is_a_404_not_a_crash(logged_in, two_agencies):

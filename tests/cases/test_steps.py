@@ -34,6 +34,8 @@ from cases.workflow.steps import (
     STEP_FIELDS,
     STEP_NAMES,
     STEPS,
+    Check,
+    GuardKind,
     filing_step,
     requirement_error,
     steps_from,
@@ -67,15 +69,24 @@ def test_every_step_has_a_french_label_and_a_form(name):
     assert step.label[0].isupper() and " " in step.label and step.label != name
     form = STEP_FORMS[name]
     assert issubclass(form, TransitionForm) and form.step is step
-    assert {"comment", "expected_state", *step.fields} == set(form.base_fields)
-    for field_name in step.fields:
+    assert {"comment", "expected_state", *step.asked} == set(form.base_fields)
+    for field_name in step.asked:
         field = Dossier._meta.get_field(field_name)
         assert field.editable and str(field.verbose_name)
     if step.on:
         assert step.on in step.fields
         assert isinstance(Dossier._meta.get_field(step.on), models.DateField)
     for rule in step.not_before:
-        assert rule.field in step.fields and rule.earlier in STEP_FIELDS
+        assert rule.field in step.asked and rule.field in STEP_FIELDS
+        assert isinstance(Dossier._meta.get_field(rule.earlier), models.DateField)
+        assert rule.message[0].isupper()
+    for guard in step.guards:
+        assert guard.code and guard.source and guard.kind in set(GuardKind)
+        assert Check.GUARDS in step.checks
+        if guard.kind == GuardKind.REACHED:
+            for name in filter(None, (guard.field, guard.fallback)):
+                assert isinstance(Dossier._meta.get_field(name), models.DateField)
+            assert "{date}" in guard.message
     assert step.target in S.values
     assert set(step.sources) <= set(Dispositif.values) and step.sources
     assert step.all_sources <= set(S.values)
@@ -199,6 +210,7 @@ def test_the_admin_and_the_api_offer_the_declared_steps(dispositif, client):
             fields = {f["name"]: f["required"] for f in item["fields"]}
             assert {name for name, required in fields.items() if required} == {
                 *step.fields,
+                *(name for name in step.asks_once if getattr(dossier, name) is None),
                 *(["comment"] if step.comment_required else []),
             }
         for name in STEP_NAMES:
@@ -272,16 +284,16 @@ def test_a_step_the_role_may_not_run_is_a_french_message_on_the_dossier_page(cli
 def test_a_step_without_a_form_has_a_page_too(client):
     """Typed by hand, a step that asks nothing offers its optional comment (in French)."""
     manager = UserFactory(role=Role.AGENCY_MANAGER)
-    dossier = DossierFactory(cpi=True, state=S.ACCEPTED)
+    dossier = DossierFactory(cpi=True, state=S.REFUSED)
     manager.agencies.add(dossier.agency)
     client.force_login(manager)
-    url = reverse("admin:cases_dossier_transition", args=[dossier.pk, "start_training"])
+    url = reverse("admin:cases_dossier_transition", args=[dossier.pk, "amend"])
     page = client.get(url)
-    assert page.status_code == 200 and "Démarrer la formation" in page.content.decode()
-    client.post(url, {"comment": "Contrat signé.", "expected_state": S.ACCEPTED})
+    assert page.status_code == 200 and "Reprendre le dossier" in page.content.decode()
+    client.post(url, {"comment": "Pièce remplacée.", "expected_state": S.REFUSED})
     dossier.refresh_from_db()
-    assert dossier.state == S.IN_TRAINING
-    assert dossier.events.get(transition="start_training").comment == "Contrat signé."
+    assert dossier.state == S.DRAFT
+    assert dossier.events.get(transition="amend").comment == "Pièce remplacée."
 
 
 # Deadlines are met by the date the step that meets them records.

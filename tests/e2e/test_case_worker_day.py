@@ -184,7 +184,7 @@ def test_a_cpi_from_plan_to_closure(page: Page, live_server, world, shot, tmp_pa
     shot("09-depose-akto")
 
     run_step(page, "accept", akto_decision_date=fr(today))
-    run_step(page, "start_training")
+    run_step(page, "start_training", training_started_on=fr(start))
     assert state_of(dossier_id) == DossierState.IN_TRAINING
 
     # Missions alternate with the training.
@@ -197,7 +197,8 @@ def test_a_cpi_from_plan_to_closure(page: Page, live_server, world, shot, tmp_pa
     expect(page.locator("#timeline")).to_contain_text("Mission : Logistique Rhône")
     shot("10-missions")
 
-    run_step(page, "start_follow_up")
+    # The training ended early: its actual end is today (never a date in the future).
+    run_step(page, "start_follow_up", training_ended_on=fr(today))
     run_step(page, "request_reimbursement", reimbursement_requested_on=fr(today))
     run_step(page, "close")
     assert state_of(dossier_id) == DossierState.CLOSED

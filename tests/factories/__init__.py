@@ -6,6 +6,7 @@ import string
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from stdnum import luhn
 
@@ -21,6 +22,8 @@ from cases.models import (
     User,
     Worker,
 )
+from cases.rules.in_force import rule_set_in_force
+from cases.rules.obligations import dossier_obligation_rules
 
 _siren_numbers = itertools.count(100_000_00)
 
@@ -150,6 +153,27 @@ def lifecycle_fields(dispositif: str, state: str, start: dt.date):
             yield ("akto_decision_date", deposit + dt.timedelta(days=8))
 
 
+_ENDED = {
+    DossierState.MISSION_FOLLOW_UP,
+    DossierState.REIMBURSEMENT_REQUESTED,
+    DossierState.CLOSED,
+}
+
+
+def training_facts(state: str, kwargs: dict):
+    """The actual training dates a dossier in `state` recorded: the planned ones, or today
+    when those are still ahead (a recorded date is never in the future)."""
+    today = timezone.localdate()
+    start = min(kwargs.get("training_start") or kwargs["contract_start"], today)
+    if state in _LATER:
+        yield ("training_started_on", start)
+    if state in _ENDED:
+        end = max(min(kwargs.get("training_end") or today, today), start)
+        yield ("training_ended_on", end)
+        if state != DossierState.MISSION_FOLLOW_UP:
+            yield ("reimbursement_requested_on", end)
+
+
 class DossierFactory(DjangoModelFactory):
     """A coherent dossier; traits pick the dispositif, `state=` puts it in any state."""
 
@@ -222,6 +246,8 @@ class DossierFactory(DjangoModelFactory):
         state = kwargs.pop("state", DossierState.DRAFT)
         for name, value in lifecycle_fields(kwargs["dispositif"], state, kwargs["contract_start"]):
             kwargs.setdefault(name, value)
+        for name, value in training_facts(state, kwargs):
+            kwargs.setdefault(name, value)
         dossier = super()._create(model_class, *args, **kwargs)
         if state != DossierState.DRAFT:
             # Tests may place a dossier in any state directly; the product never does.
@@ -251,3 +277,18 @@ class MissionFactory(DjangoModelFactory):
     start = dt.date(2026, 4, 1)
     end = dt.date(2026, 4, 30)
     hours = Decimal("140")
+
+
+def meet_obligations(dossier: Dossier) -> list[Mission]:
+    """Missions that meet every mission obligation of the dossier, each inside its window."""
+    rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
+    return [
+        MissionFactory(
+            worker=dossier.worker,
+            dossier=dossier,
+            start=rule.window_start,
+            end=min(rule.window_start + dt.timedelta(days=13), rule.window_end),
+            hours=rule.hours_needed,
+        )
+        for rule in dossier_obligation_rules(dossier, rule_set.params)
+    ]

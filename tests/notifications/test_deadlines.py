@@ -138,8 +138,10 @@ def test_a_cancelled_dossier_has_no_open_deadline(agency, manager):
         data={"cancellation_reason": "abandonment", "comment": "Abandon."},
     )
     deposit = deadline(dossier, DeadlineKind.AKTO_DEPOSIT)
-    assert deposit.status == DeadlineStatus.WAIVED
+    # « Annulée », never « Levée »: only an agency manager waives (cases.waivers).
+    assert deposit.status == DeadlineStatus.CANCELLED
     assert deposit.waiver_reason == "Dossier annulé."
+    assert (deposit.waived_by, deposit.waived_at) == (None, None)
 
 
 def test_corrected_dates_move_the_deadline(agency, manager):

@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 
+from cases.models import Deadline
 from reports import figures
 from reports.periods import year
 from reports.scope import Scope
+from tests.factories import UserFactory
 from tests.reports.conftest import D, deadline
 
 AS_OF = dt.date(2026, 12, 31)
@@ -133,6 +135,24 @@ def test_mission_obligations(qs):
     ) == (1, 1)
     assert t["totals"]["assessed"] == 3 and t["totals"]["met"] == 2
     assert t["totals"]["rate"] == 66.7  # 2 / 3
+
+
+def test_a_managers_waiver_counts_as_levee_never_a_silent_one(qs, data):
+    """cases.waivers: the only « Levée » has its author; one without is not counted."""
+    manager = UserFactory(role="agency_manager")
+    lifted = Deadline.objects.get(dossier=data.d4, kind="mission_obligation")
+    lifted.status = "waived"  # as an old closing wrote it: no author
+    lifted.save()
+    rows = rows_by(figures.mission_obligations(qs, as_of=AS_OF), "dispositif")
+    cdpi = rows[figures.dispositif_label("CDPI")]
+    assert (cdpi["met"], cdpi["waived"], cdpi["not_met"]) == (0, 0, 1)
+    lifted.waived_by = manager
+    lifted.save()
+    t = figures.mission_obligations(qs, as_of=AS_OF)
+    cdpi = rows_by(t, "dispositif")[figures.dispositif_label("CDPI")]
+    assert (cdpi["assessed"], cdpi["met"], cdpi["waived"], cdpi["not_met"]) == (1, 0, 1, 0)
+    assert (t["totals"]["met"], t["totals"]["waived"], t["totals"]["not_met"]) == (2, 1, 0)
+    assert any(c["label"].startswith("Obligation levée") for c in t["columns"])
 
 
 def test_mission_obligations_wait_for_the_window(qs):

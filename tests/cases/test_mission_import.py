@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from cases.choices import DeadlineKind, DeadlineStatus, DossierState, Role
 from cases.exceptions import DossierForbidden, DossierNotFound
@@ -343,3 +344,85 @@ def test_each_wrong_cell_says_what_is_wrong_in_french(world, column, value, mess
 
     assert [e.message for e in report.errors] == [message]
     assert all(e.line == 2 and e.fix for e in report.errors)
+
+
+# --- The admin page « Importer des missions » ------------------------------------------------
+
+
+def upload(client, w, content, name="missions.csv", **columns):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "agency": w["agency"].pk,
+        "file": SimpleUploadedFile(name, content),
+        "contract_number_column": "N° contrat",
+        "nir_column": "NIR",
+        "client_siret_column": "SIRET client",
+        "start_column": "Début",
+        "end_column": "Fin",
+        "hours_column": "Heures",
+        "dossier_column": "N° dossier",
+    } | columns
+    return client.post(reverse("admin:cases_missionimport_add"), data)
+
+
+def test_the_admin_page_previews_then_imports_on_confirmation(client, world):
+    client.force_login(world["user"])
+    page = client.get(reverse("admin:cases_missionimport_add"))
+    assert page.status_code == 200
+    assert "Importer des missions" in page.content.decode()
+
+    preview = upload(client, world, csv_bytes(good_rows(world)))
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "Rien n'est encore enregistré. 2 ligne(s) lue(s) : 2 mission(s) à créer" in text
+    assert 'value="all"' in text
+    assert not Mission.objects.exists()
+
+    done = client.post(reverse("admin:cases_missionimport_add"), {"mode": "all"})
+    log = MissionImport.objects.get()
+    assert done.status_code == 302
+    assert done.url == reverse("admin:cases_missionimport_change", args=[log.pk])
+    assert Mission.objects.count() == 2
+    assert (log.outcome, log.created_count, log.by) == ("imported", 2, world["user"])
+
+
+def test_the_admin_preview_lists_french_errors_and_offers_the_valid_rows(client, world):
+    client.force_login(world["user"])
+    rows = good_rows(world)
+    rows[0][4] = "demain"
+    text = upload(client, world, csv_bytes(rows)).content.decode()
+    assert "« demain » n&#x27;est pas une date." in text
+    assert "Importer seulement les 1 ligne(s) valide(s)" in text
+    assert 'value="all"' not in text
+
+    client.post(reverse("admin:cases_missionimport_add"), {"mode": "valid_rows"})
+    assert list(Mission.objects.values_list("contract_number", flat=True)) == ["M-002"]
+    # The file is consumed: the same confirmation sent again finds nothing pending.
+    again = client.post(reverse("admin:cases_missionimport_add"), {"mode": "valid_rows"})
+    assert again.status_code == 302 and MissionImport.objects.count() == 1
+
+
+def test_the_admin_keeps_the_columns_typed_for_the_agency(client, world):
+    client.force_login(world["user"])
+    headers = ["Contrat", "NIR", "SIRET client", "Début", "Fin", "Heures", "N° dossier"]
+    upload(
+        client,
+        world,
+        csv_bytes(good_rows(world), headers=headers),
+        contract_number_column="Contrat",
+    )
+
+    page = client.get(reverse("admin:cases_missionimport_add"))
+    assert page.context["form"]["contract_number_column"].value() == "Contrat"
+
+
+def test_the_import_page_is_for_case_workers_and_managers(client, world):
+    for role, status in [
+        (Role.AGENCY_MANAGER, 200),
+        (Role.TRAINING_MANAGER, 403),
+        (Role.FPETT_ADVISOR, 403),
+        (Role.CPNE_REPORTER, 403),
+    ]:
+        client.force_login(UserFactory(role=role, agencies=[world["agency"]]))
+        assert client.get(reverse("admin:cases_missionimport_add")).status_code == status, role

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from import_export.tmp_storages import MediaStorage
 
-from cases.admin.base import RoleAccessMixin, error_text
+from cases.admin.base import RoleAccessMixin, ServiceWritesMixin, error_text
 from cases.exceptions import DossierError
 from cases.models import MissionImport, MissionImportMapping
 from cases.services.mission_import import (
@@ -68,7 +68,7 @@ class MissionImportForm(forms.Form):
 
 
 @admin.register(MissionImport)
-class MissionImportAdmin(RoleAccessMixin, admin.ModelAdmin):
+class MissionImportAdmin(ServiceWritesMixin, RoleAccessMixin, admin.ModelAdmin):
     list_display = [
         "created",
         "agency",
@@ -85,6 +85,9 @@ class MissionImportAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_select_related = ["agency", "by"]
     readonly_fields = [f.name for f in MissionImport._meta.fields if f.name != "id"]
     date_hierarchy = "created"
+    # The page's only write: `add_view` below calls it (preview, then the confirmed import);
+    # the log itself is never changed nor deleted here.
+    create_service = staticmethod(mission_import)
 
     def has_change_permission(self, request, obj=None):
         return False  # a log is read, never edited
@@ -116,7 +119,7 @@ class MissionImportAdmin(RoleAccessMixin, admin.ModelAdmin):
         content = upload.read()
         try:
             mission_import_mapping_save(by=request.user, agency=agency, data=form.mapping_data())
-            report = mission_import(
+            report = type(self).create_service(
                 by=request.user,
                 agency=agency,
                 file_name=upload.name,
@@ -161,7 +164,7 @@ class MissionImportAdmin(RoleAccessMixin, admin.ModelAdmin):
         if agency is None or content is None:
             raise PermissionDenied
         try:
-            report = mission_import(
+            report = type(self).create_service(
                 by=request.user,
                 agency=agency,
                 file_name=pending["file_name"],

@@ -426,3 +426,61 @@ def test_the_import_page_is_for_case_workers_and_managers(client, world):
     ]:
         client.force_login(UserFactory(role=role, agencies=[world["agency"]]))
         assert client.get(reverse("admin:cases_missionimport_add")).status_code == status, role
+
+
+# --- The API: POST /api/v1/mission-imports/ ----------------------------------------------------
+
+
+def api_post(w, content, user=None, name="missions.csv", **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user or w["user"])
+    data = {"agency": w["agency"].pk, "file": SimpleUploadedFile(name, content)} | fields
+    return client.post("/api/v1/mission-imports/", data, format="multipart")
+
+
+def test_the_api_previews_by_default_and_writes_nothing(world):
+    answer = api_post(world, csv_bytes(good_rows(world)))
+
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    assert (body["mode"], body["written"], body["created"], body["import_id"]) == (
+        "preview",
+        False,
+        2,
+        None,
+    )
+    assert not Mission.objects.exists()
+
+
+def test_the_api_imports_and_refuses_a_file_with_errors_in_french(world):
+    rows = good_rows(world)
+    rows[1][5] = "trente"
+    refused = api_post(world, csv_bytes(rows), dry_run="false")
+
+    assert refused.status_code == 400
+    body = refused.json()
+    assert body["code"] == "invalid"
+    assert body["detail"].startswith("Rien n'a été enregistré : 1 ligne(s) en erreur.")
+    assert body["errors"]["ligne 3"][0].startswith(
+        "colonne « Heures » : « trente » n'est pas un nombre d'heures."
+    )
+    assert not Mission.objects.exists()
+
+    partial = api_post(world, csv_bytes(rows), dry_run="false", valid_rows_only="true")
+    assert partial.status_code == 200
+    assert (partial.json()["written"], partial.json()["created"]) == (True, 1)
+    assert partial.json()["import_id"] == MissionImport.objects.get(outcome="valid_rows").pk
+
+
+def test_the_api_answers_404_for_another_agency_and_403_for_other_roles(world):
+    other = api_post(world, csv_bytes(good_rows(world)), agency=world["other"].pk)
+    assert other.status_code == 404
+    assert other.json()["detail"] == "Cette agence n'est pas l'une des vôtres."
+    missing = api_post(world, csv_bytes(good_rows(world)), agency=999999)
+    assert (missing.status_code, missing.json()) == (404, other.json())
+
+    trainer = UserFactory(role=Role.TRAINING_MANAGER, agencies=[world["agency"]])
+    assert api_post(world, csv_bytes(good_rows(world)), user=trainer).status_code == 403

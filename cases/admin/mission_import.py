@@ -33,7 +33,7 @@ from cases.services.mission_import import (
 
 PENDING = "pending_mission_import"
 STORAGE_NAME = re.compile(r"^[0-9a-f]{32}$")
-MAX_FILE_BYTES = 5 * 1024 * 1024
+SHOWN_LINES = 500  # the preview lists the first lines' outcome; the counts cover them all
 KIND_LABELS = {"new": "créée", "update": "mise à jour", "skip": "inchangée"}
 
 
@@ -56,12 +56,6 @@ class MissionImportForm(forms.Form):
                 required=required,
                 initial=getattr(mapping, attribute),
             )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez l'export.")
-        return upload
 
     def mapping_data(self) -> dict:
         return {spec[0]: self.cleaned_data.get(spec[0], "") for spec in COLUMNS.values()}
@@ -141,7 +135,10 @@ class MissionImportAdmin(ServiceWritesMixin, RoleAccessMixin, admin.ModelAdmin):
             "report": report,
             "agency": agency,
             "file_name": upload.name,
-            "lines": [(line, KIND_LABELS.get(kind, kind)) for line, kind in report.lines],
+            "lines": [
+                (line, KIND_LABELS.get(kind, kind)) for line, kind in report.lines[:SHOWN_LINES]
+            ],
+            "more_lines": max(0, len(report.lines) - SHOWN_LINES),
             "valid_rows": report.created + report.updated + report.unchanged,
         }
         return self._render(request, "admin/cases/missionimport/preview.html", context)

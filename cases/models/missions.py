@@ -53,6 +53,12 @@ class Mission(TimeStampedModel):
         indexes = [
             models.Index(fields=["worker", "start"], name="mission_worker_start_idx"),
             models.Index(fields=["dossier", "start"], name="mission_dossier_start_idx"),
+            # An import finds a mission again by its contract number within the agency.
+            models.Index(
+                fields=["contract_number"],
+                condition=~models.Q(contract_number=""),
+                name="mission_contract_number_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from import_export.tmp_storages import MediaStorage
 
 from cases.admin.base import RoleAccessMixin, ServiceWritesMixin, error_text
@@ -77,11 +79,18 @@ class MissionImportAdmin(ServiceWritesMixin, RoleAccessMixin, admin.ModelAdmin):
     ]
     list_filter = ["outcome", "agency"]
     list_select_related = ["agency", "by"]
-    readonly_fields = [f.name for f in MissionImport._meta.fields if f.name != "id"]
+    readonly_fields = [
+        *(f.name for f in MissionImport._meta.fields if f.name not in ("id", "errors")),
+        "error_lines",
+    ]
     date_hierarchy = "created"
     # The page's only write: `add_view` below calls it (preview, then the confirmed import);
     # the log itself is never changed nor deleted here.
     create_service = staticmethod(mission_import)
+
+    @admin.display(description="erreurs")
+    def error_lines(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.errors)) or "—"
 
     def has_change_permission(self, request, obj=None):
         return False  # a log is read, never edited

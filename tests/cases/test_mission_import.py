@@ -484,3 +484,39 @@ def test_the_api_answers_404_for_another_agency_and_403_for_other_roles(world):
 
     trainer = UserFactory(role=Role.TRAINING_MANAGER, agencies=[world["agency"]])
     assert api_post(world, csv_bytes(good_rows(world)), user=trainer).status_code == 403
+
+
+def test_each_touched_dossier_is_refreshed_once_the_one_a_mission_left_included(world, monkeypatch):
+    from cases.services import mission_import as module
+
+    run(world, csv_bytes(good_rows(world)), ALL)
+    second = DossierFactory(
+        cipi=True, agency=world["agency"], worker=world["worker"], state=DossierState.DRAFT
+    )
+    refreshed = []
+
+    def spy(dossier):
+        refreshed.append(dossier.pk)
+        return dossier_refresh(dossier)
+
+    monkeypatch.setattr(module, "dossier_refresh", spy)
+    rows = good_rows(world)
+    rows[0][6] = second.pk  # M-001 moves to the second dossier
+    rows[1][5] = "40"
+    run(world, csv_bytes(rows), ALL)
+
+    assert sorted(refreshed) == sorted([world["dossier"].pk, second.pk])
+    assert Mission.objects.get(contract_number="M-001").dossier == second
+
+
+def test_the_log_page_shows_each_error_on_its_line(client, world):
+    rows = good_rows(world)
+    rows[0][3] = "<b>hier</b>"
+    run(world, csv_bytes(rows), ALL)
+    client.force_login(world["user"])
+    log = MissionImport.objects.get()
+    page = client.get(reverse("admin:cases_missionimport_change", args=[log.pk])).content.decode()
+    assert (
+        "Ligne 2, colonne « Début » : « &lt;b&gt;hier&lt;/b&gt; » n&#x27;est pas une date." in page
+    )
+    assert client.get(reverse("admin:cases_missionimport_changelist")).status_code == 200

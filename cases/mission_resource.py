@@ -202,6 +202,14 @@ class MissionResource(resources.ModelResource):
         if number:
             self.lines_of_contracts[number] = line
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Dates out of order are the end column's error (the model says it for the row)."""
+        errors = dict(import_validation_errors or {})
+        start, end = getattr(instance, "start", None), getattr(instance, "end", None)
+        if "start" not in errors and "end" not in errors and start and end and end < start:
+            errors["end"] = ValidationError("La fin de la mission précède son début.")
+        super().validate_instance(instance, errors, validate_unique)
+
     def get_instance(self, instance_loader, row):
         """The agency's mission with this contract number, if any (never another agency's)."""
         number = _text(row.get(CONTRACT))

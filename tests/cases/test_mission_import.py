@@ -344,6 +344,7 @@ def test_each_wrong_cell_says_what_is_wrong_in_french(world, column, value, mess
 
     assert [e.message for e in report.errors] == [message]
     assert all(e.line == 2 and e.fix for e in report.errors)
+    assert report.errors[0].column == HEADERS[column]
 
 
 # --- The admin page « Importer des missions » ------------------------------------------------

@@ -43,6 +43,8 @@ the colon, how far it reaches (no reach: every row). The agency manager is a cas
 | training providers     | vacf                 | vacf             |                |         | vacdf   |
 | document requirements  | v                    | v                | v              |         | vacd    |
 | funding ledger         |                      |                  |                |         | va      |
+| mission imports (log)  | va: agencies         |                  |                |         | va      |
+| mission import columns | vac: agencies        |                  |                |         | vacd    |
 | deadlines              | v: agencies          | v: agencies      | v: CAR         |         | vw      |
 |                        | (manager) w: agencies|                  |                |         |         |
 | notices                | vc: own              | vc: own          | vc: own        | vc: own | vc: own |
@@ -501,6 +503,17 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
         ADMIN: on(EVERY, "vacd"),
     },
     "cases.fundingline": {ADMIN: on(EVERY, "va")},  # lines are added, never edited
+    # Importing missions from the back office: add is the import page; the log is never edited.
+    "cases.missionimport": {
+        CW: on(AGENCIES, "va"),
+        AM: on(AGENCIES, "va"),
+        ADMIN: on(EVERY, "va"),
+    },
+    "cases.missionimportmapping": {
+        CW: on(AGENCIES, "vac"),
+        AM: on(AGENCIES, "vac"),
+        ADMIN: on(EVERY, "vacd"),
+    },
     "cases.user": _ADMINISTRATORS_ONLY,
     "cases.sensitivedataaccess": {ADMIN: on(EVERY, "v")},
     "cases.deadline": {
@@ -547,6 +560,8 @@ ROW_PATHS: dict[str, RowPaths] = {
     "cases.dossierevent": RowPaths(agency="dossier__agency", dossier="dossier"),
     "cases.worker": RowPaths(agency="agency", worker=""),
     "cases.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
+    "cases.missionimport": RowPaths(agency="agency"),
+    "cases.missionimportmapping": RowPaths(agency="agency"),
     "notifications.notification": RowPaths(owner="recipient"),
     "notifications.notificationpreference": RowPaths(owner="user"),
     "webhooks.webhookdelivery": RowPaths(agency="endpoint__agency"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from cases.api.mission_import import MissionImportView
 from cases.api.rules_check import RulesCheckView
 from config.api_docs import SchemaView, docs_view
 
@@ -23,4 +24,5 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", docs_view, name="api-docs"),
     path("api/v1/rules/check", RulesCheckView.as_view(), name="rules-check"),
+    path("api/v1/mission-imports/", MissionImportView.as_view(), name="mission-import"),
 ]

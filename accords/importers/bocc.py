@@ -6,9 +6,22 @@ signature date ("Avenant n° 59 du 20 juin 2024"), continued by its subject line
 "IDCC : … | BRANCHE") that belong to no text.
 
 Articles are the printed headings "Préambule", "Article …" and "Annexe …" (or "Chapitre …" in
-a text that has no article). An amended article reprinted inside an avenant without a leading
-« is read as an article too: the bulletin's quotes do not always close, so they cannot be
-tracked to tell the two apart.
+a text that has no article). Not every such line is one of the text's own headings; the shape
+of the text tells them apart (`_own_headings`):
+
+- A heading opening with « is quoted: it belongs to the provision an amending text rewrites.
+- After an introduction to a quotation (« … est ainsi rédigé : », « … sont désormais rédigés
+  comme suit : », « … est remplacé par les dispositions suivantes : », « … sont les
+  suivantes : »), the headings that follow belong to the quotation until an article whose
+  number continues the text's own numbering (after its Article 1er, an Article 2), or until
+  the quotation visibly ends (a line closing with », the signatures). The bulletin's quotes do
+  not always close, so the numbering, not the closing mark, ends an open quotation.
+- A heading line that continues a sentence (the line above ends with « figurant en », « de
+  l' », « à l' »…) is a mention of an annex or an article, not a heading.
+
+A text whose only headings are quoted (it announces « une actualisation de l'annexe I » and
+prints the new annex) is one article, numbered « unique », from what the parties agree on to
+its end.
 """
 
 import re
@@ -54,6 +67,20 @@ ANNEX = re.compile(
 # Chapters number the divisions of a text only when it has no articles (BTP avenants).
 CHAPTER = re.compile(r"^\s*(?P<number>Chapitre\s+(?:1er|\d+|[IVXLC]+))\s*(?:\|\s*(?P<title>.*))?$")
 PREAMBLE = re.compile(r"^\s*(?P<number>Préambule)\s*$")
+# What opens a quotation of the provisions an amending text rewrites (see the module docstring);
+# « les parties conviennent des stipulations suivantes : » opens the text's own articles.
+QUOTATION_INTRO = re.compile(
+    r"(rédigée?s?|remplacée?s?|modifiée?s?|libellée?s?|complétée?s?|comme suit"
+    r"|sont les suivantes)(\s+\S+){0,4}\s*:$"
+)
+QUOTATION_END = re.compile(r"»\s*[.;,]?\s*$|^\s*\(Suivent les signatures|^\s*Fait à ")
+# A line ending inside a sentence: the heading-like line below it goes on with that sentence.
+SENTENCE_GOES_ON = re.compile(
+    r"(?:\b(?:en|de|des|du|à|au|aux|la|le|les|par|dans|sur|et|ou|figurant|visée?s?"
+    r"|mentionnée?s?|prévue?s?|jointe?s?)|[’'])\s*$"
+)
+AGREED = re.compile(r"ce qui suit\s*:\s*$|^\s*d.autre part,?\s*$", re.I)
+ARTICLE_NUMBER = re.compile(r"(?P<digits>\d+(?:\.\d+)*)(?:\s(?P<suffix>bis|ter))?")
 EMPLOYERS_START = re.compile(
     r"organisation\(s\) professionnelle\(s\)|organisations? d.employeurs", re.I
 )
@@ -232,12 +259,17 @@ def _split_names(text: str) -> list[str]:
 
 
 def _articles(body: list[str], vocab: frozenset[str]) -> list[ParsedArticle]:
-    """Cut the body at each printed heading: Préambule, Article …, Annexe … (or Chapitre …)."""
+    """Cut the body at each of its own headings: Préambule, Article …, Annexe … (or Chapitre …).
+
+    A text whose headings are all quoted is one article, « unique »."""
     patterns = (ARTICLE, ANNEX, PREAMBLE)
-    starts = _heading_lines(body, patterns)
+    starts, quoted = _own_headings(body, patterns)
     if not starts:
         patterns = (CHAPTER,)
         starts = _heading_lines(body, patterns)
+    if not starts and quoted:
+        first = next((i + 1 for i, line in enumerate(body) if AGREED.search(line)), 0)
+        return [ParsedArticle(number="unique", title="", text=_clean(body[first:], vocab))]
     articles = []
     for position, start in enumerate(starts):
         end = starts[position + 1] if position + 1 < len(starts) else len(body)
@@ -245,6 +277,67 @@ def _articles(body: list[str], vocab: frozenset[str]) -> list[ParsedArticle]:
         text = _clean(body[text_start:end], vocab)
         articles.append(ParsedArticle(number=number, title=_title(title, vocab), text=text))
     return articles
+
+
+def _own_headings(body: list[str], patterns: tuple[re.Pattern, ...]) -> tuple[list[int], int]:
+    """The lines of the text's own headings, and how many heading lines were quotations."""
+    starts, quoted, quoting, last_own = [], 0, False, None
+    for index, line in enumerate(body):
+        is_quoted = line.lstrip().startswith("«")
+        match = _heading_of(line.lstrip().removeprefix("«"), patterns)
+        if match is None:
+            continue
+        before = _lines_above(body, index)
+        if before and QUOTATION_END.search(before[-1]):
+            quoting = False
+        if before and QUOTATION_INTRO.search(" ".join(before)):
+            quoting = True
+        if is_quoted:
+            quoting, quoted = True, quoted + 1
+            continue
+        if before and SENTENCE_GOES_ON.search(before[-1]):
+            continue  # « … figurant en / Annexe II / du présent accord »: a mention
+        key = _article_key(match.group("number")) if match.re is ARTICLE else None
+        if quoting and not (key is not None and _follows(last_own, key)):
+            quoted += 1
+            continue
+        quoting = False
+        if key is not None:
+            last_own = key
+        elif match.re is ANNEX:
+            last_own = None  # a text printed in an annex numbers its articles anew
+        starts.append(index)
+    return starts, quoted
+
+
+def _lines_above(body: list[str], index: int, count: int = 2) -> list[str]:
+    """The last `count` non-blank lines above `index`, top first."""
+    above = [line.strip() for line in body[max(0, index - 12) : index] if line.strip()]
+    return above[-count:]
+
+
+def _article_key(number: str) -> tuple | None:
+    """(3, 1) for « 3.1 », (25, 'bis') for « 25 bis », (1,) for « 1er »; None for I, II…"""
+    if number in ("1er", "premier", "unique"):
+        return (1,)
+    match = ARTICLE_NUMBER.fullmatch(number)
+    if match is None:
+        return None
+    digits = tuple(int(part) for part in match.group("digits").split("."))
+    return (*digits, match.group("suffix")) if match.group("suffix") else digits
+
+
+def _follows(previous: tuple | None, key: tuple) -> bool:
+    """Whether article `key` comes next after `previous` in a text's own numbering: the next
+    number at some level (3.2 → 3.3 or 4), one level down (3 → 3.1), or a bis/ter."""
+    if previous is None:
+        return key[0] == 1
+    if isinstance(key[-1], str):
+        return key[:-1] == previous
+    previous = tuple(part for part in previous if not isinstance(part, str))
+    if key == (*previous, 1):
+        return True
+    return any(key == (*previous[:level], previous[level] + 1) for level in range(len(previous)))
 
 
 def _heading_lines(body: list[str], patterns: tuple[re.Pattern, ...]) -> list[int]:

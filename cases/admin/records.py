@@ -222,9 +222,17 @@ class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdm
 
 @admin.register(Mission)
 class MissionAdmin(ScopedHistoryAdmin, AgencyScopedAdmin):
-    list_display = ["worker", "client_company", "start", "end", "hours", "dossier"]
+    list_display = [
+        "worker",
+        "client_company",
+        "start",
+        "end",
+        "hours",
+        "dossier",
+        "contract_number",
+    ]
     list_select_related = ["worker", "client_company", "dossier"]
-    search_fields = ["worker__last_name", "client_company__name"]
+    search_fields = ["worker__last_name", "client_company__name", "=contract_number"]
     date_hierarchy = "start"
     create_service = staticmethod(services.mission_create)
     update_service = staticmethod(services.mission_update)

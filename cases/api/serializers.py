@@ -691,7 +691,16 @@ class TransitionInputSerializer(DescribedSerializerMixin, serializers.ModelSeria
 class MissionSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Mission
-        fields = ["id", "worker", "dossier", "client_company", "start", "end", "hours"]
+        fields = [
+            "id",
+            "worker",
+            "dossier",
+            "client_company",
+            "start",
+            "end",
+            "hours",
+            "contract_number",
+        ]
 
     def validate_start(self, value):
         return _check_date_range(value)

@@ -5,6 +5,7 @@ from cases.models.documents import Document, DocumentRequirement
 from cases.models.dossiers import Dossier, DossierEvent
 from cases.models.idempotency import FormSubmission, IdempotencyKey
 from cases.models.ledger import FundingLine
+from cases.models.mission_imports import MissionImport, MissionImportMapping
 from cases.models.missions import Mission
 from cases.models.organisations import Agency, ClientCompany, TrainingProvider
 from cases.models.users import User
@@ -22,6 +23,8 @@ __all__ = [
     "FundingLine",
     "IdempotencyKey",
     "Mission",
+    "MissionImport",
+    "MissionImportMapping",
     "SensitiveDataAccess",
     "TimeStampedModel",
     "TrainingProvider",

@@ -21,7 +21,9 @@ from cases.services.scope import (
 
 logger = logging.getLogger(__name__)
 
-MISSION_FIELDS = frozenset({"worker", "dossier", "client_company", "start", "end", "hours"})
+MISSION_FIELDS = frozenset(
+    {"worker", "dossier", "client_company", "start", "end", "hours", "contract_number"}
+)
 
 
 def _refresh(*dossier_ids: int | None) -> None:
@@ -30,8 +32,11 @@ def _refresh(*dossier_ids: int | None) -> None:
 
 
 @transaction.atomic
-def mission_create(*, by, data: dict) -> Mission:
-    """Record a mission of a worker of `by`'s agencies, attached or not to one of their dossiers."""
+def mission_create(*, by, data: dict, refresh: bool = True) -> Mission:
+    """Record a mission of a worker of `by`'s agencies, attached or not to one of their dossiers.
+
+    `refresh=False` leaves the dossier's deadlines to the caller, who must then run
+    `dossier_refresh` on it before its transaction ends (an import does it once per dossier)."""
     reject_unknown_fields(data, MISSION_FIELDS)
     require_role(by, "mission", "add", "Votre rôle ne permet pas d'enregistrer une mission.")
     require_choosable(by, data)
@@ -40,14 +45,16 @@ def mission_create(*, by, data: dict) -> Mission:
     mission.full_clean()
     mission._history_user = by
     mission.save()
-    _refresh(mission.dossier_id)
+    if refresh:
+        _refresh(mission.dossier_id)
     logger.info("mission %s created by %s", mission.pk, by)
     return mission
 
 
 @transaction.atomic
-def mission_update(*, mission_id: int, by, data: dict) -> Mission:
-    """Change a mission of `by`'s agencies (dates, hours, company, dossier…)."""
+def mission_update(*, mission_id: int, by, data: dict, refresh: bool = True) -> Mission:
+    """Change a mission of `by`'s agencies (dates, hours, company, dossier…); `refresh` as in
+    `mission_create` (the caller then refreshes the previous dossier and the new one)."""
     reject_unknown_fields(data, MISSION_FIELDS)
     require_role(by, "mission", "change", "Votre rôle ne permet pas de modifier une mission.")
     mission = locked_in_scope(selectors.mission_list(user=by), mission_id)
@@ -62,7 +69,8 @@ def mission_update(*, mission_id: int, by, data: dict) -> Mission:
     mission.full_clean()
     mission._history_user = by
     mission.save()
-    _refresh(previous_dossier_id, mission.dossier_id)
+    if refresh:
+        _refresh(previous_dossier_id, mission.dossier_id)
     return mission
 
 

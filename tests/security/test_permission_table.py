@@ -50,6 +50,8 @@ from cases.models import (
     Document,
     DocumentRequirement,
     DossierEvent,
+    MissionImport,
+    MissionImportMapping,
     SensitiveDataAccess,
     Worker,
 )
@@ -299,6 +301,16 @@ def world(db, settings):
         "cases.deadline": {
             "deadline_cpi_mine": _deadline(cpi_mine),
             "deadline_car_other": _deadline(car_other),
+        },
+        "cases.missionimport": {
+            name: MissionImport.objects.create(
+                agency=agency, by=users[CW], file_name="m.csv", file_sha256="0" * 64
+            )
+            for name, agency in (("import_mine", mine), ("import_other", other))
+        },
+        "cases.missionimportmapping": {
+            name: MissionImportMapping.objects.create(agency=agency)
+            for name, agency in (("columns_mine", mine), ("columns_other", other))
         },
         "notifications.reminderoffset": {"offset": ReminderOffset.objects.first()},
         "reports.storedreport": {

@@ -511,6 +511,7 @@ class Chunk:
                     iso[start - base],
                     iso[end - base],
                     stored,
+                    "",  # contract_number: typed or imported by the agency, none here
                 )
             )
             made.append((start, end, stored))

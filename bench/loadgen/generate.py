@@ -22,7 +22,7 @@ from bench.loadgen.identifiers import siret_for
 from bench.loadgen.progress import Progress
 from bench.loadgen.timeline import STATES_OF
 from bench.loadgen.writer import Writer, table_of
-from cases.choices import AgencyKind, Role
+from cases.choices import AgencyKind, RegisterStatus, Role
 from cases.choices import DossierState as S
 from cases.models import (
     Agency,
@@ -49,6 +49,29 @@ FIXED_USERS = {
     "load.fpett": Role.FPETT_ADVISOR,
 }
 # First numbers of the SIRETs of each kind of organisation (distinct from the factories').
+# What the company register says of a generated company or provider: nothing yet, never
+# looked up (cases.models.organisations.RegisterFacts).
+REGISTER_NEVER_CHECKED = {
+    "address": "",
+    "naf_code": "",
+    "idcc_list": "[]",
+    "establishment_closed": None,
+    "closed_on": None,
+    "register_status": RegisterStatus.NEVER.value,
+    "register_checked_at": None,
+    "register_error": "",
+    "register_differences": "{}",
+    "nda_numbers": "[]",
+    "qualiopi": None,
+}
+
+
+def organisation_row(table, **values) -> tuple:
+    """A company's or provider's row in `table`'s column order, its register facts unchecked."""
+    values = {**REGISTER_NEVER_CHECKED, **values}
+    return tuple(values[column] for column in table.columns)
+
+
 SIRET_BASE = {"agency": 31_000_000, "client_company": 41_000_000, "training_provider": 51_000_000}
 
 
@@ -211,6 +234,7 @@ class Organisations:
     def _companies(self, stamp) -> list[int]:
         rng, first = self.rng, self.ids["client_company"]
         count = max(20, self.dossiers // 50)
+        table = table_of(ClientCompany)
         rows = []
         for i in range(count):
             _, _, city = names.LOCATIONS[rng.randrange(len(names.LOCATIONS))]
@@ -219,30 +243,41 @@ class Organisations:
                 f"{rng.choice(names.COMPANY_FORMS)}"
             )
             rows.append(
-                (first + i, stamp, stamp, name, siret_for(SIRET_BASE["client_company"] + i), city)
+                organisation_row(
+                    table,
+                    id=first + i,
+                    created=stamp,
+                    updated=stamp,
+                    name=name,
+                    siret=siret_for(SIRET_BASE["client_company"] + i),
+                    city=city,
+                )
             )
-        self.writer.write(table_of(ClientCompany), rows)
+        self.writer.write(table, rows)
         return [row[0] for row in rows]
 
     def _providers(self, stamp) -> list[int]:
         rng, first = self.rng, self.ids["training_provider"]
         count = max(10, self.dossiers // 500)
+        table = table_of(TrainingProvider)
         rows = []
         for i in range(count):
             _, departement, city = names.LOCATIONS[rng.randrange(len(names.LOCATIONS))]
             nda = f"{departement[:2]}{rng.randrange(10**9):09d}"
             rows.append(
-                (
-                    first + i,
-                    stamp,
-                    stamp,
-                    f"{rng.choice(names.PROVIDER_WORDS)} {rng.choice(names.COMPANY_WORDS)} {city}",
-                    siret_for(SIRET_BASE["training_provider"] + i),
-                    nda,
-                    city,
+                organisation_row(
+                    table,
+                    id=first + i,
+                    created=stamp,
+                    updated=stamp,
+                    name=f"{rng.choice(names.PROVIDER_WORDS)} {rng.choice(names.COMPANY_WORDS)} "
+                    f"{city}",
+                    siret=siret_for(SIRET_BASE["training_provider"] + i),
+                    nda_number=nda,
+                    city=city,
                 )
             )
-        self.writer.write(table_of(TrainingProvider), rows)
+        self.writer.write(table, rows)
         return [row[0] for row in rows]
 
     def _users(self, agencies: list[AgencyRef], shares: list[float], stamp) -> int:

@@ -170,7 +170,9 @@ def register_import(*, path: Path | str, chunk_size: int = CHUNK_SIZE) -> Regist
     no fiche (the report says so: every fiche « inchangée »).
     """
     with RegisterExportFile(path) as export_file, transaction.atomic():
-        report = RegisterImportReport(export_date=export_file.export_date, file_name=export_file.name)
+        report = RegisterImportReport(
+            export_date=export_file.export_date, file_name=export_file.name
+        )
         routes = _routes_index(export_file, report)
         successors = _successors_index(export_file)
         export, _ = RegisterExport.objects.update_or_create(

@@ -170,7 +170,10 @@ class RegisterExportFile:
                             file=file,
                             line=reader.line_num,
                         )
-                    yield reader.line_num, {n: row[i].strip() for n, i in zip(columns, index)}
+                    yield (
+                        reader.line_num,
+                        {n: row[i].strip() for n, i in zip(columns, index, strict=True)},
+                    )
             except UnicodeDecodeError:
                 raise RegisterFormatError(
                     "le texte n'est pas en UTF-8 (encodage de l'export du registre).",

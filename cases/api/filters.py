@@ -1,9 +1,12 @@
 """Query-string filters of the list endpoints (django-filter)."""
 
+import re
+
 from django import forms
+from django.db.models import Q
 from django_filters import rest_framework as filters
 
-from accords.models import Certification
+from accords.models import Certification, RegisterFiche
 from cases.choices import Dispositif, DocumentKind, DocumentStatus, DossierState, Employment
 from cases.models import Document, Dossier, Mission, Worker
 
@@ -130,6 +133,40 @@ class DocumentFilter(filters.FilterSet):
     class Meta:
         model = Document
         fields = []
+
+
+class StrictCharField(RejectEmptyMixin, forms.CharField):
+    pass
+
+
+class StrictCharFilter(filters.CharFilter):
+    field_class = StrictCharField
+
+
+REGISTER_CODE = re.compile(r"^(RNCP)?\s*(\d+)$", re.IGNORECASE)
+
+
+class RegisterFicheFilter(filters.FilterSet):
+    q = StrictCharFilter(
+        method="search",
+        max_length=100,
+        help_text="Code (RNCP34860, 34860 : début du numéro) ou mots de l'intitulé.",
+    )
+    active = filters.BooleanFilter(help_text="true : fiches actives seulement.")
+
+    class Meta:
+        model = RegisterFiche
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        code = REGISTER_CODE.match(value)
+        if code:
+            return queryset.filter(code__startswith=f"RNCP{code[2]}")
+        words = Q()
+        for word in value.split():
+            words &= Q(title__icontains=word)
+        return queryset.filter(words | Q(code__iexact=value))
 
 
 class CertificationFilter(filters.FilterSet):

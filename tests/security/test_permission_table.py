@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.request import Request
 from rest_framework.test import APIClient
@@ -36,6 +37,8 @@ from accords.models import (
     Certification,
     CertificationListEntry,
     FundingRate,
+    RegisterExport,
+    RegisterFiche,
     RuleSet,
 )
 from accords.reference_rules import load_rule_sets
@@ -195,6 +198,19 @@ def _deadline(dossier):
     )
 
 
+def register_rows() -> dict:
+    export = RegisterExport.objects.create(
+        export_date=dt.date(2026, 11, 2), file_name="export.zip", imported_at=timezone.now()
+    )
+    fiche = RegisterFiche.objects.create(
+        code="RNCP99999", title="Fiche test", fingerprint="0" * 40, export=export
+    )
+    return {
+        "accords.registerexport": {"export": export},
+        "accords.registerfiche": {"fiche": fiche},
+    }
+
+
 @pytest.fixture
 def world(db, settings):
     settings.STORAGES = {
@@ -292,6 +308,7 @@ def world(db, settings):
         },
         "accords.ruleset": {"rule_set": RuleSet.objects.first()},
         "accords.fundingrate": {"rate": FundingRate.objects.first()},
+        **register_rows(),
         "authtoken.tokenproxy": {"token": TokenProxy.objects.get(pk=token.pk)},
         "axes.accessattempt": {
             "attempt": AccessAttempt.objects.create(

@@ -104,6 +104,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     class Media:
         # The target certification, suggested from the RNCP register by code or title.
         js = ("cases/certification_search.js",)
+
     show_full_result_count = False
     paginator = CappedCountPaginator
     readonly_fields = ["state", "created", "updated"]

@@ -139,6 +139,32 @@ class StrictCharField(RejectEmptyMixin, forms.CharField):
     pass
 
 
+class StrictBooleanField(forms.Field):
+    """« true » or « false », nothing else (django-filter's own reads anything as « any »)."""
+
+    VALUES = {"true": True, "false": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            if value == "":
+                raise forms.ValidationError(EMPTY_MESSAGE, code="empty")
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError(
+                f"« {value} » : true ou false est attendu.", code="invalid_boolean"
+            )
+        return self.VALUES[value]
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # The raw text reaches the field: django-filter's BooleanWidget turns « null » into None.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
 class StrictCharFilter(filters.CharFilter):
     field_class = StrictCharField
 
@@ -152,7 +178,7 @@ class RegisterFicheFilter(filters.FilterSet):
         max_length=100,
         help_text="Code (RNCP34860, 34860 : début du numéro) ou mots de l'intitulé.",
     )
-    active = filters.BooleanFilter(help_text="true : fiches actives seulement.")
+    active = StrictBooleanFilter(help_text="true : fiches actives seulement ; false : inactives.")
 
     class Meta:
         model = RegisterFiche

@@ -74,3 +74,9 @@ def test_no_register_loaded_is_an_empty_list(api):
 def test_the_certifications_detail_route_is_untouched(api, register):
     assert api.get("/api/v1/certifications/").status_code == 200
     assert api.get("/api/v1/certifications/999999/").status_code == 404
+
+
+def test_active_takes_true_or_false_only(api, register):
+    assert codes(api.get(URL, {"active": "false"})) == ["RNCP1852"]
+    refused = api.get(URL, {"active": "null"})
+    assert refused.status_code == 400 and "true ou false" in refused.content.decode()

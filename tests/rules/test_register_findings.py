@@ -12,7 +12,9 @@ from django.conf import settings
 from accords.register import register_import
 from cases.rules.engine import check_plan
 from cases.rules.in_force import certification_listing, register_lookup
+from cases.rules.plan_checks import plan_findings
 from cases.rules.register import RegisterFacts, RegisterLookup, check_register
+from tests.factories import DossierFactory
 from tests.rules.conftest import START, plan, worker
 
 SAMPLE_ZIP = Path(settings.BASE_DIR) / "fixtures" / "rncp" / "export-fiches-csv-2026-11-02.zip"
@@ -170,3 +172,12 @@ def test_the_engine_reads_the_loaded_register(rules):
         register=register_lookup(params, "RNCP1852"),
     )
     assert "RNCP34857" in register_findings(successor)[0].message
+
+
+def test_a_dossier_plan_is_checked_against_the_register(rules):
+    """The dossier's own findings (plan_checks) carry the register finding on its field."""
+    register_import(path=SAMPLE_ZIP)
+    dossier = DossierFactory(cai=True, certification_code="RNCP1899")
+    found = plan_findings(dossier, rules("CAI", dossier.contract_start))
+    closed = [f for f in found if f.code == "certification_route_closed"]
+    assert [(f.severity, f.field) for f in closed] == [("error", "certification_code")]

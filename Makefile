@@ -13,7 +13,7 @@ MANAGE := $(VENV_PY) manage.py
 # Celery worker needs about 6 s to stop its pool (see docs/ci-and-run.md).
 HONCHO := $(VENV_PY) -c 'import honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 15; honcho.command.main()'
 
-.PHONY: install run test lint migrations-check bench bench-sweep bench-report bench-admin-list clean
+.PHONY: install run test lint migrations-check bench bench-sweep bench-report bench-admin-list bench-rncp clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -55,6 +55,16 @@ clean:
 bench-sweep bench-report bench-admin-list: install
 	$(VENV_PY) -m bench.run --databases sqlite --sizes $${DOSSIERS:-100000} \
 		--suites $(patsubst bench-admin-list,admin,$(patsubst bench-report,reports,$(patsubst bench-sweep,sweep,$@)))
+
+## bench-rncp: import_rncp on a generated export of $$FICHES fiches (50 000 unless set), on a
+##        scratch SQLite database, timed with its peak memory (/usr/bin/time -v), twice (the
+##        second run changes nothing)
+bench-rncp: install
+	rm -f var/bench-rncp.sqlite3
+	$(VENV_PY) -m bench.rncp_export $${FICHES:-50000} var/bench-rncp.zip
+	DATABASE_URL=sqlite:///var/bench-rncp.sqlite3 $(VENV_PY) manage.py migrate -v0
+	for run in 1 2; do DATABASE_URL=sqlite:///var/bench-rncp.sqlite3 /usr/bin/time -f \
+		"temps %e s, mémoire maximale %M Ko" $(VENV_PY) manage.py import_rncp var/bench-rncp.zip; done
 
 ## bench: every benchmark suite at 10 000, 100 000 and 1 000 000 dossiers on SQLite and
 ##        PostgreSQL, printed as one table beside the SQL floors (bench/run.py; figures, not

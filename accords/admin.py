@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accords import admin_rules  # noqa: F401  (rule sets and funding rates)
+from accords.admin_register import RegisterLevelFilter, with_register_level
 from accords.models import Accord, Article, Certification, CertificationListEntry
 
 
@@ -50,9 +51,21 @@ class AccordAdmin(SimpleHistoryAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "title", "level")
-    list_filter = ("level",)
+    list_display = ("code", "title", "level", "register_level_shown")
+    list_filter = ("level", RegisterLevelFilter)
     search_fields = ("code", "title")
+
+    def get_queryset(self, request):
+        return with_register_level(super().get_queryset(request))
+
+    @admin.display(description="niveau au registre RNCP")
+    def register_level_shown(self, certification) -> str:
+        if not certification.code.startswith("RNCP") or not certification.register_loaded:
+            return "—"
+        if not certification.in_register:
+            return "absente du registre"
+        level = certification.register_level
+        return "sans niveau" if level is None else str(level)
 
 
 @admin.register(CertificationListEntry)

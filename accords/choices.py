@@ -52,3 +52,15 @@ class PublicCode(models.TextChoices):
     PARTIAL_ACTIVITY = "PARTIAL_ACTIVITY", _("Salarié permanent en activité partielle")
     BUSINESS_CREATION = "BUSINESS_CREATION", _("Projet de création d'entreprise")
     TOP_ATHLETE = "TOP_ATHLETE", _("Sportif de haut niveau")
+
+
+class AccessRoute(models.TextChoices):
+    """How a certification of the RNCP register may be obtained (the export's « VoixdAccès »
+    part, column `Si_Jury`): the code, and the register's own wording as its label."""
+
+    APPRENTICESHIP = "apprenticeship", _("En contrat d'apprentissage")
+    PROFESSIONALISATION = "professionalisation", _("En contrat de professionnalisation")
+    EXPERIENCE = "experience", _("Par expérience")
+    INDIVIDUAL = "individual", _("Par candidature individuelle")
+    CONTINUING = "continuing", _("Après un parcours de formation continue")
+    STUDENT = "student", _("Après un parcours de formation sous statut d'élève ou d'étudiant")

@@ -17,6 +17,8 @@ DEPOSIT_COUNTING = ("calendar", "working", "on_training_start")
 SILENCE_MEANINGS = ("accepted", "refused")
 TUTORS = ("agency", "eu")
 SOCLE_CODES = ("CLEA", "CLEA_NUMERIQUE")
+SEVERITIES = ("error", "warning")
+REGISTER_ROUTES = ("professionalisation", "apprenticeship")
 
 
 class ParameterError(ValueError):
@@ -81,6 +83,18 @@ class MaxLevel:
 class CertificationRule:
     socle: frozenset[str]
     list_accord_signature_date: dt.date | None
+    source: str
+
+
+@dataclass(frozen=True)
+class RegisterRule:
+    """What the RNCP register must say of the target certification, and how much it weighs:
+    the access route the contract uses, and each finding's severity (`error` or `warning`)."""
+
+    route: str
+    unknown: str
+    inactive: str
+    route_closed: str
     source: str
 
 
@@ -157,6 +171,7 @@ class RuleParameters:
     seniority: Seniority | None = None
     max_level: MaxLevel | None = None
     certification: CertificationRule | None = None
+    register: RegisterRule | None = None
     contract_months: IntRange | None = None
     extended_months: ExtendedMonths | None = None
     contract_hours: DecimalRange | None = None
@@ -275,6 +290,13 @@ _READERS = {
     "certification": lambda d, n: CertificationRule(
         socle=_codes(d.get("socle", []), frozenset(SOCLE_CODES), f"{n}.socle"),
         list_accord_signature_date=_date(d.get("list_accord_signature_date"), n),
+        source=_source(d, n),
+    ),
+    "register": lambda d, n: RegisterRule(
+        route=_choice(d.get("route"), REGISTER_ROUTES, f"{n}.route"),
+        unknown=_choice(d.get("unknown"), SEVERITIES, f"{n}.unknown"),
+        inactive=_choice(d.get("inactive"), SEVERITIES, f"{n}.inactive"),
+        route_closed=_choice(d.get("route_closed"), SEVERITIES, f"{n}.route_closed"),
         source=_source(d, n),
     ),
     "contract_months": _int_range,

@@ -443,6 +443,8 @@ CW, AM, TM = Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.TRAINING_MANAGER
 FPETT, CPNE, ADMIN = Role.FPETT_ADVISOR, Role.CPNE_REPORTER, Role.ADMINISTRATOR
 
 _REFERENCE = {role: on(EVERY, "v") for role in Role} | {ADMIN: on(EVERY, "vacd")}
+# The RNCP register: read by all; written only by its importer (`manage.py import_rncp`).
+_REGISTER = {role: on(EVERY, "v") for role in Role}
 _ADMINISTRATORS_ONLY = {ADMIN: on(EVERY, "vacd")}
 _DOSSIER_ROWS = {  # missions and documents of a dossier
     CW: on(AGENCIES, "vacd"),
@@ -540,6 +542,8 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
     "accords.certificationlistentry": _REFERENCE,
     "accords.ruleset": _REFERENCE,
     "accords.fundingrate": _REFERENCE,
+    "accords.registerfiche": _REGISTER,
+    "accords.registerexport": _REGISTER,
     "authtoken.tokenproxy": {ADMIN: on(EVERY, "vd")},  # delete: revoke
     "axes.accessattempt": {ADMIN: on(EVERY, "vd")},  # delete: unlock
     "axes.accesslog": {ADMIN: on(EVERY, "v")},

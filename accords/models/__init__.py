@@ -1,3 +1,4 @@
+from accords.models.register import RegisterExport, RegisterFiche
 from accords.models.registry import Accord, Article, Certification, CertificationListEntry
 from accords.models.rules import FundingProgramme, FundingRate, RateDateBasis, RuleSet
 
@@ -9,5 +10,7 @@ __all__ = [
     "FundingProgramme",
     "FundingRate",
     "RateDateBasis",
+    "RegisterExport",
+    "RegisterFiche",
     "RuleSet",
 ]

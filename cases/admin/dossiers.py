@@ -100,6 +100,11 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     # bench/) took the dossier page 30 s to render. The search is scoped by WorkerAdmin.
     autocomplete_fields = ["worker", "training_provider", "client_companies"]
     list_per_page = 50
+
+    class Media:
+        # The target certification, suggested from the RNCP register by code or title.
+        js = ("cases/certification_search.js",)
+
     show_full_result_count = False
     paginator = CappedCountPaginator
     readonly_fields = ["state", "created", "updated"]

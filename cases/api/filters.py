@@ -1,9 +1,12 @@
 """Query-string filters of the list endpoints (django-filter)."""
 
+import re
+
 from django import forms
+from django.db.models import Q
 from django_filters import rest_framework as filters
 
-from accords.models import Certification
+from accords.models import Certification, RegisterFiche
 from cases.choices import Dispositif, DocumentKind, DocumentStatus, DossierState, Employment
 from cases.models import Document, Dossier, Mission, Worker
 
@@ -130,6 +133,66 @@ class DocumentFilter(filters.FilterSet):
     class Meta:
         model = Document
         fields = []
+
+
+class StrictCharField(RejectEmptyMixin, forms.CharField):
+    pass
+
+
+class StrictBooleanField(forms.Field):
+    """« true » or « false », nothing else (django-filter's own reads anything as « any »)."""
+
+    VALUES = {"true": True, "false": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            if value == "":
+                raise forms.ValidationError(EMPTY_MESSAGE, code="empty")
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError(
+                f"« {value} » : true ou false est attendu.", code="invalid_boolean"
+            )
+        return self.VALUES[value]
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # The raw text reaches the field: django-filter's BooleanWidget turns « null » into None.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class StrictCharFilter(filters.CharFilter):
+    field_class = StrictCharField
+
+
+REGISTER_CODE = re.compile(r"^(RNCP)?\s*(\d+)$", re.IGNORECASE)
+
+
+class RegisterFicheFilter(filters.FilterSet):
+    q = StrictCharFilter(
+        method="search",
+        max_length=100,
+        help_text="Code (RNCP34860, 34860 : début du numéro) ou mots de l'intitulé.",
+    )
+    active = StrictBooleanFilter(help_text="true : fiches actives seulement ; false : inactives.")
+
+    class Meta:
+        model = RegisterFiche
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        code = REGISTER_CODE.match(value)
+        if code:
+            return queryset.filter(code__startswith=f"RNCP{code[2]}")
+        words = Q()
+        for word in value.split():
+            words &= Q(title__icontains=word)
+        return queryset.filter(words | Q(code__iexact=value))
 
 
 class CertificationFilter(filters.FilterSet):

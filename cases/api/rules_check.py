@@ -25,6 +25,7 @@ from cases.rules.funding import estimate, rate_unknown_finding
 from cases.rules.in_force import (
     certification_listing,
     rate_in_force,
+    register_lookup,
     rule_set_in_force,
     rules_answer,
 )
@@ -47,6 +48,12 @@ FINDING_CODES = {
     "training_duration_too_long": "CAR : formation de plus de 9 mois",
     "mission_hours_below_minimum": "CIPI : heures de missions prévues dans le contrat sous le "
     "minimum du jeu de règles",
+    "certification_unknown": "registre RNCP chargé : le code visé n'y figure pas "
+    "(CPI : avertissement ; CAI, Pro-A : erreur)",
+    "certification_inactive": "registre RNCP : fiche non enregistrée à la date de début du "
+    "contrat ; le message nomme la fiche qui la remplace",
+    "certification_route_closed": "registre RNCP : la certification ne s'obtient pas par la "
+    "voie du contrat (professionnalisation : CPI, Pro-A ; apprentissage : CAI)",
     "rate_unknown": "aucun taux de financement publié : aucun montant calculé (avertissement)",
     "rule_set_missing": "aucun jeu de règles en vigueur à la date de début du contrat",
 }
@@ -410,7 +417,12 @@ def simulate(data: dict) -> dict:
         )
         return rules_answer(None, [missing], estimate(plan.training_hours, None), [])
     params = rule_set.params
-    findings = check_plan(plan, params, listing=certification_listing(params, plan.certification))
+    findings = check_plan(
+        plan,
+        params,
+        listing=certification_listing(params, plan.certification),
+        register=register_lookup(params, plan.certification),
+    )
     funding = estimate(plan.training_hours, rate_in_force(plan.dispositif, plan.contract_start))
     if funding.rate_unknown:
         findings.append(rate_unknown_finding(plan.dispositif))

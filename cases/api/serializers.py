@@ -19,7 +19,8 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir, siret
 
-from accords.models import Accord, Certification, CertificationListEntry
+from accords.choices import AccessRoute
+from accords.models import Accord, Certification, CertificationListEntry, RegisterFiche
 from cases import selectors
 from cases.api.bounds import BoundedListMixin
 from cases.choices import (
@@ -811,6 +812,25 @@ class CertificationSerializer(DescribedSerializerMixin, serializers.ModelSeriali
     class Meta:
         model = Certification
         fields = ["id", "code", "title", "level", "entries"]
+        read_only_fields = fields
+
+
+class RegisterFicheSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
+    routes = serializers.ListField(
+        child=serializers.ChoiceField(choices=AccessRoute.choices),
+        read_only=True,
+        help_text="Voies d'accès : " + ", ".join(AccessRoute.values) + ".",
+    )
+    successors = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Fiches qui remplacent celle-ci (Ancienne_Nouvelle_Certification).",
+    )
+
+    class Meta:
+        model = RegisterFiche
+        fields = ["code", "title", "level", "active", "effect_date", "end_date", "routes"]
+        fields += ["successors", "in_latest_export"]
         read_only_fields = fields
 
 

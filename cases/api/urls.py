@@ -15,5 +15,7 @@ router.register("training-providers", views.TrainingProviderViewSet, basename="t
 router.register("dossiers", views.DossierViewSet, basename="dossier")
 router.register("missions", views.MissionViewSet, basename="mission")
 router.register("documents", views.DocumentViewSet, basename="document")
+# Before « certifications »: its detail route would otherwise take « registre » for an id.
+router.register("certifications/registre", views.RegisterFicheViewSet, basename="register-fiche")
 router.register("certifications", views.CertificationViewSet, basename="certification")
 router.register("accords", views.AccordViewSet, basename="accord")

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from accords.models import Accord, Certification
+from accords.models import Accord, Certification, RegisterFiche
 from cases import selectors, services
 from cases.api import serializers as s
 from cases.api.filters import (
@@ -21,6 +21,7 @@ from cases.api.filters import (
     DocumentFilter,
     DossierFilter,
     MissionFilter,
+    RegisterFicheFilter,
     WorkerFilter,
 )
 from cases.api.parsers import SafeJSONParser, SafeMultiPartParser
@@ -544,6 +545,23 @@ class CertificationViewSet(ReferenceViewSet):
     filterset_class = CertificationFilter
     search_fields = ["code", "title"]
     ordering_fields = ["code", "title", "level", "id"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Registre RNCP : rechercher une certification",
+        description="Fiches du registre RNCP chargé (`manage.py import_rncp`), par code ou "
+        "intitulé (`?q=`), les fiches actives d'abord. Liste vide tant qu'aucun export n'est "
+        "chargé.",
+        tags=["Référentiel"],
+    ),
+)
+class RegisterFicheViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The RNCP register, for the case worker who picks a target certification."""
+
+    serializer_class = s.RegisterFicheSerializer
+    queryset = RegisterFiche.objects.order_by("-active", "code")
+    filterset_class = RegisterFicheFilter
 
 
 @extend_schema_view(

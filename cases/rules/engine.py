@@ -13,6 +13,7 @@ from accords.params import RuleParameters
 from cases.rules.dates import lasts_at_least_months, lasts_at_most_months
 from cases.rules.findings import Finding
 from cases.rules.plan import Plan
+from cases.rules.register import RegisterLookup, check_register
 
 
 class Listing(StrEnum):
@@ -314,10 +315,18 @@ CHECKS: tuple[Callable[[Plan, RuleParameters, Listing | None], list[Finding]], .
 
 
 def check_plan(
-    plan: Plan, params: RuleParameters, *, listing: Listing | None = None
+    plan: Plan,
+    params: RuleParameters,
+    *,
+    listing: Listing | None = None,
+    register: RegisterLookup | None = None,
 ) -> list[Finding]:
-    """Every finding about the worker and the plan (not about steps not yet taken)."""
-    return [finding for check in CHECKS for finding in check(plan, params, listing)]
+    """Every finding about the worker and the plan (not about steps not yet taken).
+
+    `register`: what the loaded RNCP register says of the target (None: none loaded).
+    """
+    found = [finding for check in CHECKS for finding in check(plan, params, listing)]
+    return found + check_register(plan, params, register)
 
 
 def is_eligible(findings: list[Finding]) -> bool:

@@ -3,11 +3,19 @@
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from accords.models import CertificationListEntry, FundingProgramme, FundingRate, RuleSet
+from accords.models import (
+    CertificationListEntry,
+    FundingProgramme,
+    FundingRate,
+    RegisterExport,
+    RegisterFiche,
+    RuleSet,
+)
 from accords.params import RuleParameters
 from cases.rules.engine import Listing, is_eligible
 from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, Rate
+from cases.rules.register import RegisterFacts, RegisterLookup
 
 
 def rule_set_in_force(dispositif: str, on: dt.date) -> RuleSet | None:
@@ -71,6 +79,35 @@ def certification_listing(params: RuleParameters, code: str | None) -> Listing |
     if matching.exists():
         return Listing.EXCLUDED
     return Listing.NOT_LISTED
+
+
+def register_lookup(params: RuleParameters, code: str | None) -> RegisterLookup | None:
+    """What the loaded RNCP register says of `code` (None: no register rule, no register
+    loaded, or not an RNCP code: nothing to check)."""
+    if params.register is None or not (code or "").startswith("RNCP"):
+        return None
+    export_date = (
+        RegisterExport.objects.order_by("-export_date")
+        .values_list("export_date", flat=True)
+        .first()
+    )
+    if export_date is None:
+        return None
+    fiche = RegisterFiche.objects.filter(code=code).first()
+    facts = (
+        RegisterFacts(
+            code=fiche.code,
+            title=fiche.title,
+            active=fiche.active,
+            effect_date=fiche.effect_date,
+            end_date=fiche.end_date,
+            routes=frozenset(fiche.routes),
+            successors=tuple(fiche.successors),
+        )
+        if fiche
+        else None
+    )
+    return RegisterLookup(export_date=export_date, fiche=facts)
 
 
 def rule_set_summary(rule_set: RuleSet) -> dict:

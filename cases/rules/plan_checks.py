@@ -21,6 +21,7 @@ from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
 from cases.rules.in_force import (
     certification_listing,
     rate_in_force,
+    register_lookup,
     rule_set_in_force,
     rules_answer,
 )
@@ -88,9 +89,10 @@ def rule_set_missing(dossier: Dossier) -> Finding:
 def plan_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
     plan = dossier_plan(dossier)
     listing = certification_listing(params, plan.certification)
+    register = register_lookup(params, plan.certification)
     return [
         replace(finding, field=DOSSIER_FIELDS.get(finding.field, "worker"))
-        for finding in check_plan(plan, params, listing=listing)
+        for finding in check_plan(plan, params, listing=listing, register=register)
     ]
 
 

@@ -37,6 +37,8 @@ from accords.models import (
     Certification,
     CertificationListEntry,
     FundingRate,
+    RegisterExport,
+    RegisterFiche,
     RuleSet,
 )
 from accords.reference_rules import load_rule_sets
@@ -225,6 +227,19 @@ def _webhook_rows(mine, other) -> dict:
     return rows
 
 
+def register_rows() -> dict:
+    export = RegisterExport.objects.create(
+        export_date=dt.date(2026, 11, 2), file_name="export.zip", imported_at=timezone.now()
+    )
+    fiche = RegisterFiche.objects.create(
+        code="RNCP99999", title="Fiche test", fingerprint="0" * 40, export=export
+    )
+    return {
+        "accords.registerexport": {"export": export},
+        "accords.registerfiche": {"fiche": fiche},
+    }
+
+
 @pytest.fixture
 def world(db, settings):
     settings.STORAGES = {
@@ -332,6 +347,7 @@ def world(db, settings):
         },
         "accords.ruleset": {"rule_set": RuleSet.objects.first()},
         "accords.fundingrate": {"rate": FundingRate.objects.first()},
+        **register_rows(),
         "authtoken.tokenproxy": {"token": TokenProxy.objects.get(pk=token.pk)},
         "axes.accessattempt": {
             "attempt": AccessAttempt.objects.create(

@@ -23,7 +23,8 @@ has one permission class (cases.api.permissions.RolePermission), querysets are c
 `scope_queryset` with the reach of `view`, and services ask `may(user, action, row)`. Django
 groups and per-user permissions are not read; active superusers keep every permission.
 
-v view, a add, c change, d delete, w waive (a deadline); after the colon, how far it reaches
+v view, a add, c change, d delete, w waive (a deadline), p record a payment received (a line
+of the funding ledger, `cases.services.payment_record`); after the colon, how far it reaches
 (no reach: every row). The agency manager is a case worker who also waives deadlines.
 
 | kind of object         | case worker, manager | training manager | FPE.TT advisor | CPNE    | admin   |
@@ -41,7 +42,7 @@ v view, a add, c change, d delete, w waive (a deadline); after the colon, how fa
 | client companies       | vac                  | v                |                |         | vacd    |
 | training providers     | vac                  | vac              |                |         | vacd    |
 | document requirements  | v                    | v                | v              |         | vacd    |
-| funding ledger         |                      |                  |                |         | va      |
+| funding ledger         | p: agencies          | p: Pro-A staff   |                |         | vap     |
 | deadlines              | v: agencies          | v: agencies      | v: CAR         |         | vw      |
 |                        | (manager) w: agencies|                  |                |         |         |
 | notices                | vc: own              | vc: own          | vc: own        | vc: own | vc: own |
@@ -119,6 +120,7 @@ from cases.choices import Dispositif, DocumentKind, DossierState, Employment, Ro
 from cases.workflow.steps import STEPS
 
 VIEW, ADD, CHANGE, DELETE, WAIVE = "view", "add", "change", "delete", "waive"
+PAY = "pay"  # record a payment received in a dossier's funding ledger
 
 HEALTH_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
@@ -419,11 +421,11 @@ PAGE_ONLY = Reach("the page, computed within the user's agencies; no stored row"
 
 # --- The table -------------------------------------------------------------------------------
 
-_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE}
+_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE, "p": PAY}
 
 
 def on(reach: Reach, letters: str) -> dict[str, Reach]:
-    """The actions named by `letters` (v, a, c, d, w), each reaching `reach`."""
+    """The actions named by `letters` (v, a, c, d, w, p), each reaching `reach`."""
     return {_LETTERS[letter]: reach for letter in letters}
 
 
@@ -490,7 +492,14 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
         FPETT: on(EVERY, "v"),
         ADMIN: on(EVERY, "vacd"),
     },
-    "cases.fundingline": {ADMIN: on(EVERY, "va")},  # lines are added, never edited
+    # Lines are added, never edited; the dossier page shows a dossier's ledger to whoever
+    # sees the dossier; payments received are recorded by the dossier's staff.
+    "cases.fundingline": {
+        CW: on(AGENCIES, "p"),
+        AM: on(AGENCIES, "p"),
+        TM: on(PRO_A_STAFF, "p"),
+        ADMIN: on(EVERY, "vap"),
+    },
     "cases.user": _ADMINISTRATORS_ONLY,
     "cases.sensitivedataaccess": {ADMIN: on(EVERY, "v")},
     "cases.deadline": {
@@ -532,6 +541,7 @@ ROW_PATHS: dict[str, RowPaths] = {
     "cases.dossierevent": RowPaths(agency="dossier__agency", dossier="dossier"),
     "cases.worker": RowPaths(agency="agency", worker=""),
     "cases.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
+    "cases.fundingline": RowPaths(agency="dossier__agency", dossier="dossier"),
     "notifications.notification": RowPaths(owner="recipient"),
     "notifications.notificationpreference": RowPaths(owner="user"),
 }

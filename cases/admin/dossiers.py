@@ -25,6 +25,7 @@ from cases.admin.changelist import (
 from cases.admin.dashboard import urgency
 from cases.admin.dossier_page import dossier_overview
 from cases.admin.history import ScopedHistoryAdmin
+from cases.admin.ledger import PaymentAdminMixin
 from cases.admin.records import DocumentForm
 from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
@@ -69,7 +70,7 @@ class DossierEventInline(admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
+class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_fields = ["state"]
     list_display = [
         "number",
@@ -147,7 +148,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
                     ("funds_reference", "reserved_amount"),
                     ("deposit_date", "akto_reference"),
                     "akto_decision_date",
-                    "reimbursement_requested_on",
+                    ("reimbursement_requested_on", "claimed_hours", "claimed_amount"),
                     "cancellation_reason",
                 ],
                 "description": "Ces informations sont saisies par les étapes du dossier.",

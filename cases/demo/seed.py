@@ -538,7 +538,9 @@ def _step_data(step: str, dossier: Dossier, today: dt.date) -> dict:
             "comment": "Programme de formation incomplet.",
         },
         "request_reimbursement": {
-            "reimbursement_requested_on": past(dossier.contract_end + dt.timedelta(days=5))
+            "reimbursement_requested_on": past(dossier.contract_end + dt.timedelta(days=5)),
+            "claimed_hours": dossier.planned_training_hours,
+            "claimed_amount": dossier.reserved_amount or Decimal("1000.00"),
         },
         "cancel": {
             "cancellation_reason": CancellationReason.ABANDONMENT,

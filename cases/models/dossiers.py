@@ -123,6 +123,21 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
     akto_reference = models.CharField("référence AKTO", max_length=50, blank=True, db_index=True)
     akto_decision_date = models.DateField("date de décision de l'AKTO", null=True, blank=True)
     reimbursement_requested_on = models.DateField("remboursement demandé le", null=True, blank=True)
+    # The claim, recorded by the reimbursement request; the funding ledger holds it.
+    claimed_hours = models.DecimalField(
+        "heures de formation réalisées (demande)",
+        **HOURS,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999"))],
+    )
+    claimed_amount = models.DecimalField(
+        "montant demandé (€)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
     deemed_decision = models.CharField(
         "décision réputée (silence de l'AKTO)",
         max_length=10,

@@ -13,7 +13,10 @@ SUBMIT = ("submit", {"deposit_date": "2026-03-04", "akto_reference": "AKTO-2026-
 ACCEPT = ("accept", {"akto_decision_date": "2026-03-10"})
 START = ("start_training", {})
 FOLLOW_UP = ("start_follow_up", {})
-REIMBURSE = ("request_reimbursement", {"reimbursement_requested_on": "2026-10-01"})
+REIMBURSE = (
+    "request_reimbursement",
+    {"reimbursement_requested_on": "2026-10-01", "claimed_hours": "400", "claimed_amount": "6800"},
+)
 CLOSE = ("close", {"comment": "Tout est payé."})
 REQUEST_FUNDS = ("request_funds", {"funds_requested_on": "2026-02-01"})
 RESERVE_FUNDS = (

@@ -18,7 +18,7 @@ from tests.factories import DossierFactory, MissionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-DOSSIER_PAGE_BUDGET = 43
+DOSSIER_PAGE_BUDGET = 44
 STEP_BUDGET = 15
 
 

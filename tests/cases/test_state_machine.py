@@ -114,7 +114,11 @@ def valid_data(name: str, dossier: Dossier) -> dict:
             "akto_decision_date": dossier.deposit_date or day,
             "comment": "Pièce illisible.",
         },
-        "request_reimbursement": {"reimbursement_requested_on": day},
+        "request_reimbursement": {
+            "reimbursement_requested_on": day,
+            "claimed_hours": Decimal("400"),
+            "claimed_amount": Decimal("6800.00"),
+        },
         "cancel": {"cancellation_reason": CancellationReason.ABANDONMENT, "comment": "Abandon."},
     }.get(name, {})
 

@@ -23,7 +23,11 @@ class PaymentForm(forms.Form):
     """A payment received from AKTO: a thin shell over `payment_record`, which validates."""
 
     amount = forms.DecimalField(
-        label="Montant reçu (€)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+        label="Montant reçu (€)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
     )
     on = forms.DateField(label="Date du paiement", help_text="JJ/MM/AAAA.")
     reference = forms.CharField(

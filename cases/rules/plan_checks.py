@@ -44,22 +44,28 @@ def _sum(queryset) -> Decimal:
     return queryset.aggregate(total=Sum("hours"))["total"] or Decimal("0")
 
 
-def branch_hours_12m(dossier: Dossier) -> Decimal:
-    """Missions recorded in the 12 months before the start, plus hours declared elsewhere."""
+def branch_hours_12m(dossier: Dossier, params: RuleParameters | None) -> Decimal:
+    """Branch seniority: the missions recorded in the rule set's window before the start (its
+    `seniority.months`), plus the hours declared in other agencies. Without a seniority rule
+    no window is read: only the declared hours count (no rule looks at them)."""
+    declared = dossier.worker.other_agencies_branch_hours
+    if params is None or params.seniority is None:
+        return declared
     start = dossier.contract_start
-    since = start - relativedelta(months=12)
+    since = start - relativedelta(months=params.seniority.months)
     missions = Mission.objects.filter(worker=dossier.worker, start__gte=since, start__lt=start)
-    return _sum(missions) + dossier.worker.other_agencies_branch_hours
+    return _sum(missions) + declared
 
 
-def dossier_plan(dossier: Dossier) -> Plan:
+def dossier_plan(dossier: Dossier, params: RuleParameters | None = None) -> Plan:
+    """The dossier's plan; `params` (the rule set in force) sets the seniority window."""
     worker = dossier.worker
     situation = WorkerSituation(
         birth_date=worker.birth_date,
         employment=worker.employment,
         highest_level=worker.highest_level or None,
         publics=frozenset(worker.public_codes(on=dossier.contract_start)),
-        branch_hours_12m=branch_hours_12m(dossier),
+        branch_hours_12m=branch_hours_12m(dossier, params),
     )
     return Plan(
         dispositif=dossier.dispositif,
@@ -85,7 +91,7 @@ def rule_set_missing(dossier: Dossier) -> Finding:
 
 
 def plan_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
-    plan = dossier_plan(dossier)
+    plan = dossier_plan(dossier, params)
     listing = certification_listing(params, plan.certification)
     return [
         replace(finding, field=DOSSIER_FIELDS.get(finding.field, "worker"))

@@ -380,6 +380,8 @@ class Chunk:
                 ctx.day(t.training_end),
                 f"{t.training_hours}.00",
                 f"{t.contract_hours}.00" if t.contract_hours else None,
+                "standard",  # funding_programme: the standard forfait (ctx.rate)
+                None,  # training_cost
                 f"{self.pick(names.FIRST_NAMES)} {self.pick(names.LAST_NAMES)}" if tutors else "",
                 f"{self.pick(names.FIRST_NAMES)} {self.pick(names.LAST_NAMES)}" if tutors else "",
                 ctx.day(t.opinion),

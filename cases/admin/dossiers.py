@@ -131,6 +131,7 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
                     ("contract_start", "contract_end"),
                     ("training_start", "training_end"),
                     ("planned_training_hours", "planned_contract_hours"),
+                    ("funding_programme", "training_cost"),
                     ("certification_code", "certification_title"),
                     "training_provider",
                     "afest",

@@ -385,6 +385,8 @@ class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
             "training_end",
             "planned_training_hours",
             "planned_contract_hours",
+            "funding_programme",
+            "training_cost",
             "agency_tutor",
             "eu_tutor",
             "opinion_date",

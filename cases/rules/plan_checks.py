@@ -20,7 +20,8 @@ from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
 from cases.rules.in_force import (
     certification_listing,
-    rate_in_force,
+    dossier_rate_days,
+    rate_by_date_basis,
     rule_set_in_force,
     rules_answer,
 )
@@ -100,8 +101,13 @@ def plan_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
 
 
 def dossier_funding(dossier: Dossier) -> FundingEstimate:
-    rate = rate_in_force(dossier.dispositif, dossier.contract_start)
-    return estimate(dossier.planned_training_hours, rate)
+    """The plan's estimate at the rate of its programme, picked by the rate's date basis."""
+    rate = rate_by_date_basis(
+        dossier.dispositif,
+        dossier.funding_programme,
+        dossier_rate_days(dossier.contract_start, dossier.funds_reserved_on),
+    )
+    return estimate(dossier.planned_training_hours, rate, dossier.training_cost)
 
 
 def dossier_deadlines(

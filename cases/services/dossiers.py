@@ -58,6 +58,8 @@ DOSSIER_CREATE_FIELDS = frozenset(
         "planned_contract_hours",
         "agency_tutor",
         "eu_tutor",
+        "funding_programme",
+        "training_cost",
         "notes",
     }
 )

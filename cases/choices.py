@@ -37,6 +37,7 @@ class DossierEventKind(models.TextChoices):
     DOCUMENT = "document", _("Pièce reçue")
     DEEMED_DECISION = "deemed_decision", _("Décision réputée (silence de l'AKTO)")
     DEADLINE_WAIVED = "deadline_waived", _("Échéance levée")
+    PAYMENT = "payment", _("Paiement reçu")
 
 
 class Role(models.TextChoices):
@@ -79,6 +80,7 @@ class DocumentKind(models.TextChoices):
     MISSION_LETTER = "mission_letter", _("Lettre de mission / contrat de mission-formation")
     AFEST_PROTOCOL = "afest_protocol", _("Protocole AFEST signé")
     FPETT_OPINION = "fpett_opinion", _("Avis du pôle reconversion FPE.TT")
+    INVOICE = "invoice", _("Facture (demande de remboursement)")
     OTHER = "other", _("Autre pièce")
 
 

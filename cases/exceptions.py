@@ -70,3 +70,9 @@ class RecordInUse(DossierError):
     """The record is used by dossiers or missions, so it cannot be deleted."""
 
     code = "record_in_use"
+
+
+class PaymentInvalid(DossierError):
+    """A payment received cannot be recorded as entered (see `errors`)."""
+
+    code = "invalid"

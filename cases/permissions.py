@@ -24,8 +24,10 @@ has one permission class (cases.api.permissions.RolePermission), querysets are c
 groups and per-user permissions are not read; active superusers keep every permission.
 
 v view, a add, c change, d delete, w waive (a deadline), f fill from the company register (ask
-the state's « Recherche d'entreprises » for the SIRET's facts: cases.services.registers); after
-the colon, how far it reaches (no reach: every row). The agency manager is a case worker who also waives deadlines.
+the state's « Recherche d'entreprises » for the SIRET's facts: cases.services.registers), p
+record a payment received (a line of the funding ledger, `cases.services.payment_record`);
+after the colon, how far it reaches (no reach: every row). The agency manager is a case worker
+who also waives deadlines.
 
 | kind of object         | case worker, manager | training manager | FPE.TT advisor | CPNE    | admin   |
 |------------------------|----------------------|------------------|----------------|---------|---------|
@@ -42,7 +44,7 @@ the colon, how far it reaches (no reach: every row). The agency manager is a cas
 | client companies       | vacf                 | v                |                |         | vacdf   |
 | training providers     | vacf                 | vacf             |                |         | vacdf   |
 | document requirements  | v                    | v                | v              |         | vacd    |
-| funding ledger         |                      |                  |                |         | va      |
+| funding ledger         | p: agencies          | p: Pro-A staff   |                |         | vap     |
 | mission imports (log)  | va: agencies         |                  |                |         | va      |
 | mission import columns | vac: agencies        |                  |                |         | vacd    |
 | deadlines              | v: agencies          | v: agencies      | v: CAR         |         | vw      |
@@ -131,6 +133,7 @@ from cases.workflow.steps import STEPS
 
 VIEW, ADD, CHANGE, DELETE, WAIVE = "view", "add", "change", "delete", "waive"
 FILL = "fill"  # fill a client company or training provider from the company register
+PAY = "pay"  # record a payment received in a dossier's funding ledger
 
 HEALTH_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.AGENCY_MANAGER, Role.FPETT_ADVISOR, Role.ADMINISTRATOR}
@@ -431,11 +434,11 @@ PAGE_ONLY = Reach("the page, computed within the user's agencies; no stored row"
 
 # --- The table -------------------------------------------------------------------------------
 
-_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE, "f": FILL}
+_LETTERS = {"v": VIEW, "a": ADD, "c": CHANGE, "d": DELETE, "w": WAIVE, "f": FILL, "p": PAY}
 
 
 def on(reach: Reach, letters: str) -> dict[str, Reach]:
-    """The actions named by `letters` (v, a, c, d, w), each reaching `reach`."""
+    """The actions named by `letters` (v, a, c, d, w, p), each reaching `reach`."""
     return {_LETTERS[letter]: reach for letter in letters}
 
 
@@ -504,7 +507,14 @@ PERMISSIONS: dict[str, dict[str, dict[str, Reach]]] = {
         FPETT: on(EVERY, "v"),
         ADMIN: on(EVERY, "vacd"),
     },
-    "cases.fundingline": {ADMIN: on(EVERY, "va")},  # lines are added, never edited
+    # Lines are added, never edited; the dossier page shows a dossier's ledger to whoever
+    # sees the dossier; payments received are recorded by the dossier's staff.
+    "cases.fundingline": {
+        CW: on(AGENCIES, "p"),
+        AM: on(AGENCIES, "p"),
+        TM: on(PRO_A_STAFF, "p"),
+        ADMIN: on(EVERY, "vap"),
+    },
     # Importing missions from the back office: add is the import page; the log is never edited.
     "cases.missionimport": {
         CW: on(AGENCIES, "va"),
@@ -566,6 +576,7 @@ ROW_PATHS: dict[str, RowPaths] = {
     "cases.deadline": RowPaths(agency="dossier__agency", dossier="dossier"),
     "cases.missionimport": RowPaths(agency="agency"),
     "cases.missionimportmapping": RowPaths(agency="agency"),
+    "cases.fundingline": RowPaths(agency="dossier__agency", dossier="dossier"),
     "notifications.notification": RowPaths(owner="recipient"),
     "notifications.notificationpreference": RowPaths(owner="user"),
     "webhooks.webhookdelivery": RowPaths(agency="endpoint__agency"),

@@ -377,8 +377,8 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
     return table(
         "depots_akto",
         "Dépôts à l'AKTO dans les délais",
-        "DOMAIN.md §3 (échéances de dépôt : CPI, Pro-A ≤ début + 5 jours ; CAI ≤ 5 jours "
-        "ouvrables ; CAR ≤ début de la formation) ; 003 fiches ; D.6325-1, D.6224-1, D.6332-89",
+        "DOMAIN.md §3 (échéances de dépôt : délai du jeu de règles en vigueur au début de "
+        "chaque contrat) ; 003 fiches ; D.6325-1, D.6224-1, D.6332-89",
         [
             col("dispositif", "Dispositif", TEXT),
             col("assessed", "Échéances de dépôt échues"),
@@ -696,13 +696,14 @@ def pro_a_forfait(qs: QuerySet, dispositif=None, *, on: dt.date) -> dict:
         )
     }
     ledger = _ledger_sums(pro_a)
-    forfaits = {}
+    forfaits, sources = {}, {}
     for rate in (
         FundingRate.objects.in_force_on(on)
         .filter(dispositif__in=PRO_A, programme=FundingProgramme.STANDARD)
         .order_by("valid_from")
     ):
         forfaits[rate.dispositif] = rate.hourly_rate
+        sources[rate.dispositif] = rate.source
     rows = []
     for d in PRO_A:
         if dispositif and d != dispositif:
@@ -725,8 +726,9 @@ def pro_a_forfait(qs: QuerySet, dispositif=None, *, on: dt.date) -> dict:
     return table(
         "pro_a_forfait",
         "Pro-A : revue du forfait horaire",
-        "000/001 art. 6 (forfait de 17 €/h, revu par la CPNE dans les 6 mois) ; forfait lu "
-        f"dans FundingRate en vigueur le {on:%d/%m/%Y}",
+        "000/001 art. 6 (forfait horaire, revu par la CPNE) ; forfait lu dans FundingRate "
+        f"en vigueur le {on:%d/%m/%Y}"
+        + "".join(f" ; {s}" for s in dict.fromkeys(sources.values())),
         [
             col("dispositif", "Dispositif", TEXT),
             col("dossiers", "Dossiers (hors annulés)"),

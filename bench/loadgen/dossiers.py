@@ -343,6 +343,11 @@ class Chunk:
             hourly = rate.hourly_rate if rate else 15.0
             reserved_amount = f"{t.training_hours * hourly:.2f}"
             reference = f"RES-{year}-{dossier_id:07d}"
+        # The claim the reimbursement request records (hours done and amount, in cents).
+        claim = None
+        if t.reimbursement:
+            hourly = rate.hourly_rate if rate else 15.0
+            claim = (t.training_hours, round(t.training_hours * hourly * (85 + 15 * r())))
         akto_reference = f"AKTO-{year}-{dossier_id:07d}" if t.deposit else ""
         reason = ""
         if t.state == S.CANCELLED:
@@ -380,6 +385,8 @@ class Chunk:
                 ctx.day(t.training_end),
                 f"{t.training_hours}.00",
                 f"{t.contract_hours}.00" if t.contract_hours else None,
+                "standard",  # funding_programme: the standard forfait (ctx.rate)
+                None,  # training_cost
                 f"{self.pick(names.FIRST_NAMES)} {self.pick(names.LAST_NAMES)}" if tutors else "",
                 f"{self.pick(names.FIRST_NAMES)} {self.pick(names.LAST_NAMES)}" if tutors else "",
                 ctx.day(t.opinion),
@@ -393,6 +400,8 @@ class Chunk:
                 ctx.day(t.training_start if t.state in TRAINING_STARTED else None),
                 ctx.day(t.training_end if t.follow_up or t.state in TRAINING_ENDED else None),
                 ctx.day(t.reimbursement),
+                f"{claim[0]}.00" if claim else None,
+                _euros(claim[1]) if claim else None,
                 "",
                 reason,
                 "",
@@ -404,13 +413,13 @@ class Chunk:
         self.dossier_companies.append((dossier_id, company))
         missions = self.add_missions(dossier_id, worker_id, company, t)
         self.add_events(
-            dossier_id, case_worker, t, reason, akto_reference, reference, reserved_amount
+            dossier_id, case_worker, t, reason, akto_reference, reference, reserved_amount, claim
         )
         if rule_set:
             self.add_deadlines(
                 dossier_id, case_worker, agency, t, rule_set, missions, worker_label, created
             )
-        self.add_funding(dossier_id, case_worker, t, rate, reserved_amount, reference)
+        self.add_funding(dossier_id, case_worker, t, rate, reserved_amount, reference, claim)
 
     def pick_company(self) -> int:
         companies = self.ctx.client_companies
@@ -520,7 +529,15 @@ class Chunk:
     # History -------------------------------------------------------------------------------
 
     def add_events(
-        self, dossier_id, actor, t: Timeline, reason, akto_reference, reference, reserved_amount
+        self,
+        dossier_id,
+        actor,
+        t: Timeline,
+        reason,
+        akto_reference,
+        reference,
+        reserved_amount,
+        claim,
     ) -> None:
         ctx = self.ctx
         events = self.events
@@ -561,7 +578,13 @@ class Chunk:
             elif name == "give_opinion":
                 data = f'{{"opinion_date": "{ctx.day(t.opinion)}"}}'
             elif name == "request_reimbursement":
-                data = f'{{"reimbursement_requested_on": "{ctx.day(t.reimbursement)}"}}'
+                data = json.dumps(
+                    {
+                        "reimbursement_requested_on": ctx.day(t.reimbursement),
+                        "claimed_hours": f"{claim[0]}.00",
+                        "claimed_amount": _euros(claim[1]),
+                    }
+                )
             elif name == "cancel":
                 data = f'{{"cancellation_reason": "{reason}"}}'
                 comment = names.CANCEL_COMMENTS[reason]
@@ -769,78 +792,111 @@ class Chunk:
     # Funding -------------------------------------------------------------------------------
 
     def add_funding(
-        self, dossier_id, case_worker, t: Timeline, rate, reserved_amount, reference
+        self, dossier_id, case_worker, t: Timeline, rate, reserved_amount, reference, claim
     ) -> None:
+        """The ledger lines the steps write: the estimate at creation (when a rate is known),
+        the reservation at « fonds réservés », the claim at the reimbursement request, and the
+        payments received (in one or two parts, never before the claim nor after today)."""
         ctx, r = self.ctx, self.r
         lines = self.funding_lines
-        estimated = None
+
+        def line(day, hour, kind, amount, hours, hourly, ref, source, by):
+            stamp, on = ctx.ts(day, hour), ctx.day(day)
+            document = None  # the invoice: no document is generated
+            lines.append(
+                (
+                    stamp,
+                    stamp,
+                    dossier_id,
+                    kind,
+                    amount,
+                    hours,
+                    hourly,
+                    on,
+                    ref,
+                    source,
+                    document,
+                    by,
+                )
+            )
+
         if rate:
             estimated = t.training_hours * rate.hourly_rate
-            stamp = ctx.ts(t.created, 9)
-            lines.append(
-                (
-                    stamp,
-                    stamp,
-                    dossier_id,
-                    "estimated",
-                    f"{estimated:.2f}",
-                    f"{t.training_hours}.00",
-                    f"{rate.hourly_rate:.2f}",
-                    ctx.day(t.created),
-                    "",
-                    rate.source,
-                    None,
-                )
+            line(
+                t.created,
+                9,
+                "estimated",
+                f"{estimated:.2f}",
+                f"{t.training_hours}.00",
+                f"{rate.hourly_rate:.2f}",
+                "",
+                rate.source,
+                None,
             )
         if t.funds_reserved:
-            stamp = ctx.ts(t.funds_reserved, 11)
-            lines.append(
-                (
-                    stamp,
-                    stamp,
-                    dossier_id,
-                    "reserved",
-                    reserved_amount,
-                    None,
-                    None,
-                    ctx.day(t.funds_reserved),
-                    reference,
-                    "Réservation AKTO",
-                    case_worker,
-                )
+            line(
+                t.funds_reserved,
+                11,
+                "reserved",
+                reserved_amount,
+                None,
+                None,
+                reference,
+                "Réservation de fonds accordée par l'AKTO",
+                case_worker,
             )
-        if t.reimbursement and estimated:
-            claimed = estimated * (0.85 + 0.15 * r())
-            stamp = ctx.ts(t.reimbursement, 11)
-            lines.append(
+        if not claim:
+            return
+        hours, cents = claim
+        line(
+            t.reimbursement,
+            11,
+            "claimed",
+            _euros(cents),
+            f"{hours}.00",
+            None,
+            "",
+            "Demande de remboursement à l'AKTO",
+            case_worker,
+        )
+        payments = []  # (day, cents)
+        if t.closed:
+            if r() < 0.3 and t.closed > t.reimbursement:
+                first = cents * 6 // 10
+                payments = [(t.reimbursement + (t.closed - t.reimbursement) // 2, first)]
+                payments.append((t.closed, cents - first))
+            else:
+                payments = [(t.closed, cents)]
+        elif r() < 0.3 and min(ctx.today, t.reimbursement + 30) > t.reimbursement:
+            payments = [(min(ctx.today, t.reimbursement + 30), cents // 2)]
+        for part, (day, paid) in enumerate(payments, start=1):
+            ref = f"PAI-{dossier_id:07d}-{part}"
+            line(
+                day,
+                12,
+                "paid",
+                _euros(paid),
+                None,
+                None,
+                ref,
+                "Paiement reçu de l'AKTO",
+                case_worker,
+            )
+            self.events.append(
                 (
-                    stamp,
-                    stamp,
                     dossier_id,
-                    "claimed",
-                    f"{claimed:.2f}",
-                    None,
-                    None,
-                    ctx.day(t.reimbursement),
+                    case_worker,
+                    ctx.ts(day, 12),
+                    DossierEventKind.PAYMENT.value,
                     "",
-                    "Demande de remboursement",
-                    case_worker,
+                    "",
+                    "",
+                    f"Paiement reçu : {_euros(paid)} € (référence {ref}).",
+                    json.dumps({"amount": _euros(paid), "on": ctx.day(day), "reference": ref}),
                 )
             )
-            if t.closed:
-                stamp = ctx.ts(t.closed, 11)
-                lines.append(
-                    (
-                        stamp,
-                        stamp,
-                        dossier_id,
-                        "paid",
-                        f"{claimed:.2f}",
-                        None,
-                        None,
-                        ctx.day(t.closed),
-                        f"PAI-{dossier_id:07d}",
-                        "Paiement AKTO",
-                        case_worker,
-                    )
-                )
+
+
+def _euros(cents: int) -> str:
+    """Cents as the decimal text of a money column: 123456 → « 1234.56 »."""
+    return f"{cents // 100}.{cents % 100:02d}"

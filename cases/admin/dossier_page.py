@@ -1,12 +1,15 @@
 """Reads for the dossier page of the admin: findings, step buttons, checklist, timeline,
-deadlines (met late ones included) and the mission obligations' progress."""
+deadlines (met late ones included), the mission obligations' progress and the funding ledger."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cases.models import Dossier
+from cases.choices import FundingLineKind
+from cases.ledger import Ledger, dossier_ledger
+from cases.models import Dossier, FundingLine
+from cases.permissions import PAY, may
 from cases.rules.findings import Finding
 from cases.rules.obligations import ObligationProgress, dossier_obligations
 from cases.selectors import pending_deadlines
@@ -54,6 +57,8 @@ class DossierOverview:
     deadlines: list = field(default_factory=list)
     all_deadlines: list = field(default_factory=list)
     obligations: list[ObligationProgress] = field(default_factory=list)
+    ledger: Ledger | None = None
+    may_record_payment: bool = False
 
     @property
     def next_deadline(self):
@@ -140,6 +145,7 @@ def _hours(value) -> str:
 def dossier_overview(dossier: Dossier, user) -> DossierOverview:
     steps, findings = dossier_steps(dossier, user)
     deadlines = pending_deadlines(dossier)
+    ledger = dossier_ledger(dossier)
     return DossierOverview(
         steps=steps,
         findings=findings,
@@ -148,4 +154,7 @@ def dossier_overview(dossier: Dossier, user) -> DossierOverview:
         deadlines=deadlines,
         all_deadlines=list(dossier.deadlines.order_by("due", "pk")),
         obligations=dossier_obligations(dossier),
+        ledger=ledger,
+        may_record_payment=bool(ledger.summary.claimed)
+        and may(user, PAY, FundingLine(dossier=dossier, kind=FundingLineKind.PAID)),
     )

@@ -25,6 +25,7 @@ from cases.admin.changelist import (
 from cases.admin.dashboard import urgency
 from cases.admin.dossier_page import dossier_overview
 from cases.admin.history import ScopedHistoryAdmin
+from cases.admin.ledger import PaymentAdminMixin
 from cases.admin.records import DocumentForm
 from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
@@ -69,7 +70,7 @@ class DossierEventInline(admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
+class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_fields = ["state"]
     list_display = [
         "number",
@@ -135,6 +136,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
                     ("contract_start", "contract_end"),
                     ("training_start", "training_end"),
                     ("planned_training_hours", "planned_contract_hours"),
+                    ("funding_programme", "training_cost"),
                     ("certification_code", "certification_title"),
                     "training_provider",
                     "afest",
@@ -152,9 +154,8 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
                     ("funds_reference", "reserved_amount"),
                     ("deposit_date", "akto_reference"),
                     "akto_decision_date",
-                    "training_started_on",
-                    "training_ended_on",
-                    "reimbursement_requested_on",
+                    ("training_started_on", "training_ended_on"),
+                    ("reimbursement_requested_on", "claimed_hours", "claimed_amount"),
                     "cancellation_reason",
                 ],
                 "description": "Ces informations sont saisies par les étapes du dossier.",

@@ -6,6 +6,7 @@ Every field carries a French description: the model's help text, or else its lab
 
 import datetime as dt
 import functools
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -28,6 +29,7 @@ from cases.choices import (
     DocumentStatus,
     DossierEventKind,
     DossierState,
+    FundingLineKind,
     RegisterStatus,
 )
 from cases.models import (
@@ -455,6 +457,8 @@ class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
             "training_end",
             "planned_training_hours",
             "planned_contract_hours",
+            "funding_programme",
+            "training_cost",
             "agency_tutor",
             "eu_tutor",
             "opinion_date",
@@ -468,6 +472,8 @@ class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
             "training_started_on",
             "training_ended_on",
             "reimbursement_requested_on",
+            "claimed_hours",
+            "claimed_amount",
             "cancellation_reason",
             "notes",
             "next_deadline",
@@ -552,6 +558,78 @@ class ObligationSerializer(serializers.Serializer):
     prorated = serializers.BooleanField(
         help_text="Vrai si une mission à cheval sur une limite de la période est comptée au "
         "prorata."
+    )
+
+
+class LedgerLineSerializer(serializers.Serializer):
+    """One line of a dossier's funding ledger (lines are added, never edited)."""
+
+    id = serializers.IntegerField(help_text="Identifiant de la ligne.")
+    kind = serializers.ChoiceField(
+        choices=FundingLineKind.choices,
+        help_text="estimated (estimation du moteur de règles), reserved (réservation AKTO), "
+        "claimed (remboursement demandé) ou paid (paiement reçu).",
+    )
+    kind_label = serializers.CharField(help_text="La nature de la ligne, en français.")
+    on = serializers.DateField(help_text="Date du fait (AAAA-MM-JJ).")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Montant (€).")
+    hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, help_text="Heures (estimation, demande)."
+    )
+    hourly_rate = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, help_text="Forfait horaire (€/h)."
+    )
+    reference = serializers.CharField(help_text="Référence AKTO (réservation, paiement).")
+    source = serializers.CharField(help_text="D'où vient la ligne (taux, étape, paiement).")
+    document = serializers.IntegerField(
+        allow_null=True, help_text="Pièce jointe (facture de la demande de remboursement)."
+    )
+    recorded_by = serializers.CharField(help_text="Qui a enregistré la ligne.")
+
+
+class LedgerSerializer(serializers.Serializer):
+    """A dossier's funding ledger: totals, what is still due or unused, lines and findings."""
+
+    estimated = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Dernière estimation enregistrée (€) ; null si aucune.",
+    )
+    reserved = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Réservé (€).")
+    claimed = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Demandé (€).")
+    paid = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Payé (€).")
+    still_due = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Reste dû : demandé moins payé (€)."
+    )
+    unused = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Non utilisé : réservé moins demandé (€)."
+    )
+    lines = LedgerLineSerializer(many=True, help_text="Les lignes, de la plus ancienne.")
+    findings = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Constats : demande au-delà de la réservation, paiement au-delà de la demande.",
+    )
+
+
+class PaymentInputSerializer(DescribedSerializerMixin, serializers.Serializer):
+    """A payment received from AKTO (a claim may be paid in several parts)."""
+
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text="Montant reçu (€), au centime près.",
+    )
+    on = serializers.DateField(
+        help_text="Date du paiement (AAAA-MM-JJ) ; ni future, ni "
+        "antérieure à la demande de remboursement."
+    )
+    reference = serializers.CharField(
+        max_length=50, help_text="Référence du paiement (avis de paiement de l'AKTO)."
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text="Commentaire (facultatif)."
     )
 
 

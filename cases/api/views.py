@@ -28,6 +28,7 @@ from cases.api.parsers import SafeJSONParser, SafeMultiPartParser
 from cases.api.renderers import BinaryRenderer
 from cases.api.schema import FindingSerializer
 from cases.api.transitions import describe_transitions
+from cases.ledger import dossier_ledger
 from cases.models import SensitiveDataAccess
 from cases.permissions import FILL, VIEW, may_see_nir
 from cases.sensitive import sensitive_read_log
@@ -339,7 +340,9 @@ class DossierViewSet(EditableViewSet):
     conflict_actions = ("update", "partial_update", "run_transition")
     # A step needs the dossier in view; whether the role runs it is the step's own question
     # (`dossier_run_transition`): an FPE.TT advisor records an opinion without editing.
-    permission_actions = {"run_transition": VIEW}
+    # A payment needs the dossier in view; whether the role records it is the service's
+    # question (the table's `pay` action).
+    permission_actions = {"run_transition": VIEW, "ledger": VIEW, "record_payment": VIEW}
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -398,6 +401,40 @@ class DossierViewSet(EditableViewSet):
             expected_state=data.validated_data.get("expected_state"),
         )
         return Response(s.DossierSerializer(dossier, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Grand livre des financements du dossier (estimé, réservé, demandé, payé)",
+        tags=["Dossiers"],
+        parameters=[ID_PARAMETER],
+        responses=s.LedgerSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def ledger(self, request, pk=None):
+        return Response(s.LedgerSerializer(dossier_ledger(self.get_object()).as_dict()).data)
+
+    @extend_schema(
+        summary="Enregistrer un paiement reçu de l'AKTO (paiements partiels possibles)",
+        tags=["Dossiers"],
+        parameters=[ID_PARAMETER],
+        request=s.PaymentInputSerializer,
+        responses={201: s.LedgerSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="payments",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def record_payment(self, request, pk=None):
+        dossier = self.get_object()
+        data = s.PaymentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.payment_record(dossier_id=dossier.pk, by=request.user, **data.validated_data)
+        return Response(
+            s.LedgerSerializer(dossier_ledger(dossier).as_dict()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         summary="Constats sur le dossier (ce qui bloque ou signale ses prochaines étapes)",

@@ -567,6 +567,8 @@ def _step_data(step: str, dossier: Dossier, today: dt.date) -> dict:
             # Pro-A records its actual training end here (no follow-up step).
             "training_ended_on": past(dossier.training_end),
             "reimbursement_requested_on": past(dossier.contract_end + dt.timedelta(days=5)),
+            "claimed_hours": dossier.planned_training_hours,
+            "claimed_amount": dossier.reserved_amount or Decimal("1000.00"),
         },
         "cancel": {
             "cancellation_reason": CancellationReason.ABANDONMENT,

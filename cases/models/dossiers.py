@@ -6,6 +6,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from accords.models import FundingProgramme
 from accords.models.base import TimeStampedModel
 from cases.choices import CancellationReason, Dispositif, DossierEventKind, DossierState
 from cases.dossier_validation import validate_dossier_fields
@@ -103,6 +104,22 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99999"))],
         help_text="Vide : 35 h par semaine calendaire du contrat.",
     )
+    funding_programme = models.CharField(
+        "programme de financement",
+        max_length=30,
+        choices=FundingProgramme.choices,
+        default=FundingProgramme.STANDARD,
+        help_text="Le forfait horaire appliqué : cas général, programmes nationaux, publics "
+        "prioritaires FPE.TT (taux choisi à la date que le taux désigne).",
+    )
+    training_cost = models.DecimalField(
+        "coût pédagogique (€)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Coût de la formation ; sert à la part du surcoût quand le taux en prévoit.",
+    )
     agency_tutor = models.CharField("tuteur en agence", max_length=200, blank=True)
     eu_tutor = models.CharField(
         "tuteur en entreprise utilisatrice (ou maître d'apprentissage)", max_length=200, blank=True
@@ -136,6 +153,21 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         "demande de remboursement).",
     )
     reimbursement_requested_on = models.DateField("remboursement demandé le", null=True, blank=True)
+    # The claim, recorded by the reimbursement request; the funding ledger holds it.
+    claimed_hours = models.DecimalField(
+        "heures de formation réalisées (demande)",
+        **HOURS,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999"))],
+    )
+    claimed_amount = models.DecimalField(
+        "montant demandé (€)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
     deemed_decision = models.CharField(
         "décision réputée (silence de l'AKTO)",
         max_length=10,

@@ -34,6 +34,14 @@ class FundingLine(TimeStampedModel):
     on = models.DateField("date")
     reference = models.CharField("référence", max_length=50, blank=True)
     source = models.CharField("source", max_length=300, blank=True)
+    document = models.ForeignKey(
+        "cases.Document",
+        verbose_name="pièce (facture)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="saisi par",

@@ -15,6 +15,9 @@ CENT = Decimal("0.01")
 class Rate:
     hourly_rate: Decimal
     source: str
+    # The share of the extra cost (training cost above the forfait) the rate also pays
+    # (FPE.TT priority publics from 1 July 2024: 30 %); None: the forfait only.
+    extra_cost_share: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,27 @@ class FundingEstimate:
         }
 
 
-def estimate(hours: Decimal, rate: Rate | None) -> FundingEstimate:
+def estimate(
+    hours: Decimal, rate: Rate | None, training_cost: Decimal | None = None
+) -> FundingEstimate:
+    """Hours × forfait, plus the rate's share of the extra cost (the training cost above the
+    forfait) when the rate has one and the cost is known; said in `source` when it is not."""
     if rate is None:
         return FundingEstimate(hours=hours)
-    amount = (hours * rate.hourly_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    forfait = hours * rate.hourly_rate
+    amount, source = forfait, rate.source
+    if rate.extra_cost_share is not None:
+        share = f"{float(rate.extra_cost_share * 100):g} %".replace(".", ",")
+        if training_cost is None:
+            source += f" ; part du surcoût ({share}) non comptée : coût pédagogique à renseigner"
+        else:
+            amount += rate.extra_cost_share * max(training_cost - forfait, Decimal("0"))
+            source += f" ; plus {share} du surcoût (coût pédagogique au-delà du forfait)"
     return FundingEstimate(
-        hours=hours, hourly_rate=rate.hourly_rate, amount=amount, source=rate.source
+        hours=hours,
+        hourly_rate=rate.hourly_rate,
+        amount=amount.quantize(CENT, rounding=ROUND_HALF_UP),
+        source=source,
     )
 
 

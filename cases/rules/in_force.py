@@ -7,6 +7,7 @@ from accords.models import (
     CertificationListEntry,
     FundingProgramme,
     FundingRate,
+    RateDateBasis,
     RegisterExport,
     RegisterFiche,
     RuleSet,
@@ -58,7 +59,38 @@ def rate_in_force(
         .order_by("-valid_from")
         .first()
     )
-    return Rate(hourly_rate=rate.hourly_rate, source=rate.source) if rate else None
+    return _rate(rate) if rate else None
+
+
+def _rate(row: FundingRate) -> Rate:
+    return Rate(
+        hourly_rate=row.hourly_rate, source=row.source, extra_cost_share=row.extra_cost_share
+    )
+
+
+def rate_by_date_basis(
+    dispositif: str, programme: str, days: dict[str, dt.date | None]
+) -> Rate | None:
+    """The rate of `programme` as its records say: each record is in force on the day its
+    `date_basis` names (`days`: contract start, fund reservation…); the latest start wins.
+    A record whose day is not known yet (no reservation recorded) cannot apply: None, and the
+    estimate says « taux à renseigner » rather than guess."""
+    rows = FundingRate.objects.filter(dispositif=dispositif, programme=programme).order_by(
+        "-valid_from", "-pk"
+    )
+    for row in rows:
+        day = days.get(row.date_basis)
+        if day and row.valid_from <= day and (row.valid_to is None or day <= row.valid_to):
+            return _rate(row)
+    return None
+
+
+def dossier_rate_days(contract_start: dt.date, funds_reserved_on: dt.date | None) -> dict:
+    """The day each date basis names for a dossier (or a plan)."""
+    return {
+        RateDateBasis.CONTRACT_START: contract_start,
+        RateDateBasis.RESERVATION: funds_reserved_on,
+    }
 
 
 def certification_listing(params: RuleParameters, code: str | None) -> Listing | None:

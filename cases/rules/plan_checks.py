@@ -20,7 +20,8 @@ from cases.rules.findings import Finding
 from cases.rules.funding import FundingEstimate, estimate, rate_unknown_finding
 from cases.rules.in_force import (
     certification_listing,
-    rate_in_force,
+    dossier_rate_days,
+    rate_by_date_basis,
     register_lookup,
     rule_set_in_force,
     rules_answer,
@@ -46,22 +47,28 @@ def _sum(queryset) -> Decimal:
     return queryset.aggregate(total=Sum("hours"))["total"] or Decimal("0")
 
 
-def branch_hours_12m(dossier: Dossier) -> Decimal:
-    """Missions recorded in the 12 months before the start, plus hours declared elsewhere."""
+def branch_hours_12m(dossier: Dossier, params: RuleParameters | None) -> Decimal:
+    """Branch seniority: the missions recorded in the rule set's window before the start (its
+    `seniority.months`), plus the hours declared in other agencies. Without a seniority rule
+    no window is read: only the declared hours count (no rule looks at them)."""
+    declared = dossier.worker.other_agencies_branch_hours
+    if params is None or params.seniority is None:
+        return declared
     start = dossier.contract_start
-    since = start - relativedelta(months=12)
+    since = start - relativedelta(months=params.seniority.months)
     missions = Mission.objects.filter(worker=dossier.worker, start__gte=since, start__lt=start)
-    return _sum(missions) + dossier.worker.other_agencies_branch_hours
+    return _sum(missions) + declared
 
 
-def dossier_plan(dossier: Dossier) -> Plan:
+def dossier_plan(dossier: Dossier, params: RuleParameters | None = None) -> Plan:
+    """The dossier's plan; `params` (the rule set in force) sets the seniority window."""
     worker = dossier.worker
     situation = WorkerSituation(
         birth_date=worker.birth_date,
         employment=worker.employment,
         highest_level=worker.highest_level or None,
         publics=frozenset(worker.public_codes(on=dossier.contract_start)),
-        branch_hours_12m=branch_hours_12m(dossier),
+        branch_hours_12m=branch_hours_12m(dossier, params),
     )
     return Plan(
         dispositif=dossier.dispositif,
@@ -87,7 +94,7 @@ def rule_set_missing(dossier: Dossier) -> Finding:
 
 
 def plan_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
-    plan = dossier_plan(dossier)
+    plan = dossier_plan(dossier, params)
     listing = certification_listing(params, plan.certification)
     register = register_lookup(params, plan.certification)
     return [
@@ -97,8 +104,13 @@ def plan_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
 
 
 def dossier_funding(dossier: Dossier) -> FundingEstimate:
-    rate = rate_in_force(dossier.dispositif, dossier.contract_start)
-    return estimate(dossier.planned_training_hours, rate)
+    """The plan's estimate at the rate of its programme, picked by the rate's date basis."""
+    rate = rate_by_date_basis(
+        dossier.dispositif,
+        dossier.funding_programme,
+        dossier_rate_days(dossier.contract_start, dossier.funds_reserved_on),
+    )
+    return estimate(dossier.planned_training_hours, rate, dossier.training_cost)
 
 
 def dossier_deadlines(

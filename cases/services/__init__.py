@@ -13,6 +13,7 @@ from cases.services.dossiers import (
     dossier_record_change,
     dossier_update,
 )
+from cases.services.funding import payment_record
 from cases.services.missions import mission_create, mission_delete, mission_update
 from cases.services.organisations import (
     client_company_create,
@@ -42,6 +43,7 @@ __all__ = [
     "mission_delete",
     "mission_update",
     "organisation_fill_from_siret",
+    "payment_record",
     "training_provider_create",
     "training_provider_delete",
     "training_provider_update",

@@ -3,9 +3,11 @@
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
 from cases.choices import FINAL_STATES, DossierEventKind
 from cases.exceptions import DossierForbidden, DossierLocked, DossierNotFound
+from cases.ledger import funding_estimate_refresh
 from cases.models import Dossier, DossierEvent
 from cases.permissions import may_edit_dossier, scope_dossiers
 from cases.refresh import dossier_refresh
@@ -31,6 +33,8 @@ def dossier_record_change(*, dossier: Dossier, by, created: bool, changed: list[
         data={"fields": sorted(changed)} if changed else {},
         comment="Dossier créé." if created else "Champs modifiés : " + ", ".join(sorted(changed)),
     )
+    # The plan was checked (again): its funding estimate goes to the ledger when it changed.
+    funding_estimate_refresh(dossier=dossier, on=timezone.localdate(), by=by)
     dossier_refresh(dossier)
 
 
@@ -54,6 +58,8 @@ DOSSIER_CREATE_FIELDS = frozenset(
         "planned_contract_hours",
         "agency_tutor",
         "eu_tutor",
+        "funding_programme",
+        "training_cost",
         "notes",
     }
 )

@@ -13,6 +13,7 @@ from cases.exceptions import (
     TransitionInvalid,
     TransitionUnknown,
 )
+from cases.ledger import ledger_record_step
 from cases.models import Dossier, DossierEvent
 from cases.permissions import scope_dossiers
 from cases.refresh import dossier_refresh
@@ -83,6 +84,7 @@ def dossier_run_transition(
         comment=form.cleaned_data.get("comment", ""),
         data=form.event_data(),
     )
+    ledger_record_step(dossier, STEPS[name], form.cleaned_data, by)
     dossier_stepped.send(sender=Dossier, dossier=dossier, transition=name, from_state=from_state)
     dossier_refresh(dossier)
     logger.info("dossier %s: %s (%s → %s) by %s", dossier.pk, name, from_state, dossier.state, by)

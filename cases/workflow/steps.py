@@ -369,7 +369,7 @@ _DECLARED = (
         label="Demander le remboursement",
         target=S.REIMBURSEMENT_REQUESTED,
         sources=_paths(_from(FOLLOWED_UP, S.MISSION_FOLLOW_UP), _from(PRO_A, S.IN_TRAINING)),
-        fields=("reimbursement_requested_on",),
+        fields=("reimbursement_requested_on", "claimed_hours", "claimed_amount"),
         # Pro-A has no follow-up step: its request records the actual training end.
         asks_once=("training_started_on", "training_ended_on"),
         on="reimbursement_requested_on",

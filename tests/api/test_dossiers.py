@@ -1,10 +1,15 @@
 """Dossier create and edit go through the services; the state is read-only."""
 
+import datetime as dt
+
 import pytest
 
+from cases import services
 from cases.choices import DossierState, Role
 from cases.models import DossierEvent
 from tests.factories import ClientCompanyFactory, DossierFactory, WorkerFactory
+
+S = DossierState
 
 
 @pytest.fixture
@@ -150,3 +155,78 @@ def test_bad_filters_are_400(api, query):
 def test_page_size_is_capped(api, agency_a):
     response = api.get("/api/v1/dossiers/?page_size=100000")
     assert response.status_code == 200
+
+
+# --- The funding ledger: read it, record a payment received (issue 15) ----------------------
+
+
+@pytest.fixture
+def claimed_dossier(agency_a, case_worker):
+    """A CDPI whose reimbursement of 4 200 € was requested through the step."""
+    dossier = DossierFactory(
+        cdpi=True, agency=agency_a, contract_start=dt.date(2025, 1, 6), state=S.MISSION_FOLLOW_UP
+    )
+    services.dossier_run_transition(
+        dossier_id=dossier.pk,
+        name="request_reimbursement",
+        by=case_worker,
+        data={
+            "reimbursement_requested_on": "2026-02-02",
+            "claimed_hours": "300",
+            "claimed_amount": "4200.00",
+        },
+    )
+    return dossier
+
+
+def test_a_payment_is_recorded_over_the_api(api, claimed_dossier, case_worker):
+    url = f"/api/v1/dossiers/{claimed_dossier.pk}/payments/"
+    body = {"amount": "1500.00", "on": "2026-03-01", "reference": "PAI-1"}
+    response = api.post(url, body, format="json")
+    assert response.status_code == 201, response.json()
+    ledger = response.json()
+    assert (ledger["claimed"], ledger["paid"], ledger["still_due"]) == (
+        "4200.00",
+        "1500.00",
+        "2700.00",
+    )
+    assert [(line["kind"], line["recorded_by"]) for line in ledger["lines"]] == [
+        ("claimed", str(case_worker)),
+        ("paid", str(case_worker)),
+    ]
+    assert api.get(f"/api/v1/dossiers/{claimed_dossier.pk}/ledger/").json() == ledger
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"amount": "0", "on": "2026-03-01", "reference": "P"}, "amount"),
+        ({"amount": "10", "on": "2026-01-01", "reference": "P"}, "on"),
+        ({"amount": "10", "on": "2026-03-01"}, "reference"),
+        ({"amount": "ten", "on": "2026-03-01", "reference": "P"}, "amount"),
+    ],
+)
+def test_a_wrong_payment_is_400_in_french_and_changes_nothing(api, claimed_dossier, body, field):
+    response = api.post(f"/api/v1/dossiers/{claimed_dossier.pk}/payments/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "invalid"
+    assert field in response.json()["errors"]
+    assert not claimed_dossier.funding_lines.filter(kind="paid").exists()
+
+
+def test_another_agencys_ledger_and_payments_are_404(api_b, claimed_dossier):
+    assert api_b.get(f"/api/v1/dossiers/{claimed_dossier.pk}/ledger/").status_code == 404
+    body = {"amount": "10", "on": "2026-03-01", "reference": "P"}
+    response = api_b.post(f"/api/v1/dossiers/{claimed_dossier.pk}/payments/", body, format="json")
+    assert response.status_code == 404
+    assert not claimed_dossier.funding_lines.filter(kind="paid").exists()
+
+
+def test_a_reporter_records_no_payment(client_for, make_user, claimed_dossier):
+    reporter = client_for(make_user(Role.CPNE_REPORTER))
+    body = {"amount": "10", "on": "2026-03-01", "reference": "P"}
+    response = reporter.post(
+        f"/api/v1/dossiers/{claimed_dossier.pk}/payments/", body, format="json"
+    )
+    assert response.status_code in (403, 404)
+    assert not claimed_dossier.funding_lines.filter(kind="paid").exists()

@@ -17,7 +17,12 @@ FOLLOW_UP = ("start_follow_up", {"training_ended_on": "2026-04-16"})
 # Pro-A has no follow-up: its request records the actual training end (others ignore it).
 REIMBURSE = (
     "request_reimbursement",
-    {"reimbursement_requested_on": "2026-10-01", "training_ended_on": "2026-04-16"},
+    {
+        "reimbursement_requested_on": "2026-10-01",
+        "training_ended_on": "2026-04-16",
+        "claimed_hours": "400",
+        "claimed_amount": "6800",
+    },
 )
 CLOSE = ("close", {"comment": "Tout est payé."})
 REQUEST_FUNDS = ("request_funds", {"funds_requested_on": "2026-02-01"})

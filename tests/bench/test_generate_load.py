@@ -158,8 +158,45 @@ def test_missions_events_and_funding_are_coherent(loaded):
         last = dossier.events.filter(kind="transition").order_by("created", "pk").last()
         assert (last.to_state if last else S.DRAFT) == dossier.state, dossier.pk
     paid = FundingLine.objects.filter(kind="paid").values_list("dossier__state", flat=True)
-    assert set(paid) <= {S.CLOSED}
+    assert set(paid) <= {S.REIMBURSEMENT_REQUESTED, S.CLOSED}
     assert all(line.amount >= 0 for line in FundingLine.objects.all())
+
+
+def test_ledger_lines_are_those_the_steps_write(loaded):
+    """The ledger holds what the steps recorded: the reservation (amount, reference, date) of
+    « fonds réservés », the claim (hours, amount, date) of the reimbursement request, payments
+    on or after the claim and never above it; a closed dossier is paid in full."""
+    lines: dict[int, dict[str, list]] = {}
+    for line in FundingLine.objects.order_by("on", "pk"):
+        lines.setdefault(line.dossier_id, {}).setdefault(line.kind, []).append(line)
+    closed_and_paid = 0
+    for dossier in Dossier.objects.all():
+        own = lines.get(dossier.pk, {})
+        reserved, claimed = own.get("reserved", []), own.get("claimed", [])
+        assert [(r.amount, r.reference, r.on) for r in reserved] == (
+            [(dossier.reserved_amount, dossier.funds_reference, dossier.funds_reserved_on)]
+            if dossier.funds_reserved_on
+            else []
+        ), dossier.pk
+        assert [(c.hours, c.amount, c.on) for c in claimed] == (
+            [
+                (
+                    dossier.claimed_hours,
+                    dossier.claimed_amount,
+                    dossier.reimbursement_requested_on,
+                )
+            ]
+            if dossier.reimbursement_requested_on
+            else []
+        ), dossier.pk
+        paid = own.get("paid", [])
+        assert all(p.on >= dossier.reimbursement_requested_on and p.on <= TODAY for p in paid)
+        total = sum((p.amount for p in paid), Decimal("0"))
+        assert total <= (dossier.claimed_amount or 0), dossier.pk
+        if dossier.state == S.CLOSED and dossier.reimbursement_requested_on:
+            assert total == dossier.claimed_amount, dossier.pk
+            closed_and_paid += 1
+    assert closed_and_paid
 
 
 def test_deadlines_are_those_the_product_computes(loaded):

@@ -126,6 +126,8 @@ def valid_data(name: str, dossier: Dossier) -> dict:
             "reimbursement_requested_on": ended,
             "training_started_on": started,
             "training_ended_on": ended,
+            "claimed_hours": Decimal("400"),
+            "claimed_amount": Decimal("6800.00"),
         },
         "cancel": {"cancellation_reason": CancellationReason.ABANDONMENT, "comment": "Abandon."},
     }.get(name, {})

@@ -199,7 +199,13 @@ def test_a_cpi_from_plan_to_closure(page: Page, live_server, world, shot, tmp_pa
 
     # The training ended early: its actual end is today (never a date in the future).
     run_step(page, "start_follow_up", training_ended_on=fr(today))
-    run_step(page, "request_reimbursement", reimbursement_requested_on=fr(today))
+    run_step(
+        page,
+        "request_reimbursement",
+        reimbursement_requested_on=fr(today),
+        claimed_hours="400",
+        claimed_amount="6800",
+    )
     run_step(page, "close")
     assert state_of(dossier_id) == DossierState.CLOSED
     expect(page.locator(".dossier-header .state")).to_have_text("Clôturé")

@@ -7,7 +7,8 @@ import pytest
 
 from cases.ledger import funding_line_add, ledger_summary
 from cases.rules.funding import estimate
-from cases.rules.in_force import rate_in_force
+from cases.rules.in_force import dossier_rate_days, rate_by_date_basis, rate_in_force
+from cases.rules.plan_checks import dossier_funding
 from cases.workflow import checks
 from tests.factories import DossierFactory
 
@@ -95,3 +96,59 @@ def test_ledger_refuses_floats(db):
     dossier = DossierFactory()
     with pytest.raises(TypeError):
         funding_line_add(dossier=dossier, kind="paid", amount=10.5, on=dt.date(2026, 1, 1))
+
+
+# --- Rates as their records say: programme, date basis, extra-cost share ---------------------
+
+PRIORITY = "priority_no_cofunding"
+
+
+@pytest.mark.parametrize(
+    ("reserved_on", "rate"),
+    [
+        (None, None),  # no reservation yet: the rate's day is unknown, nothing is guessed
+        (dt.date(2024, 6, 30), None),  # reserved the day before the rule applies
+        (dt.date(2024, 7, 1), D("27.00")),  # from 1 July 2024, by reservation date
+    ],
+)
+def test_the_priority_rate_is_picked_by_reservation_date(rules, reserved_on, rate):
+    """FPE.TT notice, board of 16 May 2024: priority publics, by reservation date from
+    1 July 2024 — whatever the contract start (here before that date)."""
+    days = dossier_rate_days(dt.date(2024, 6, 1), reserved_on)
+    found = rate_by_date_basis("CIPI", PRIORITY, days)
+    assert (found.hourly_rate if found else None) == rate
+
+
+def test_the_standard_rate_is_picked_by_contract_start(rules):
+    """CPNE decision of 1 June 2021 (CIPI 17 → 14 €/h), by contract start whatever the
+    reservation date."""
+    days = dossier_rate_days(dt.date(2021, 5, 31), dt.date(2021, 6, 15))
+    assert rate_by_date_basis("CIPI", "standard", days).hourly_rate == D("17.00")
+
+
+@pytest.mark.parametrize(
+    ("cost", "amount", "said"),
+    [
+        # 150 h × 27 €/h = 4 050 €; cost 6 050 € → extra cost 2 000 € × 30 % = 600 €.
+        (D("6050"), D("4650.00"), "plus 30 % du surcoût"),
+        (D("3000"), D("4050.00"), "plus 30 % du surcoût"),  # no extra cost
+        (None, D("4050.00"), "coût pédagogique à renseigner"),
+    ],
+)
+def test_the_extra_cost_share_applies_as_the_rate_says(db, rules, cost, amount, said):
+    """FPE.TT notice of 16 May 2024: 27 €/h + 30 % of the extra cost (no co-funding)."""
+    dossier = DossierFactory(
+        cipi=True,
+        contract_start=dt.date(2024, 9, 2),
+        funds_reserved_on=dt.date(2024, 8, 1),
+        funding_programme=PRIORITY,
+        training_cost=cost,
+    )
+    found = dossier_funding(dossier)
+    assert (found.hourly_rate, found.amount) == (D("27.00"), amount)
+    assert said in found.source and "16 mai 2024" in found.source
+
+
+def test_the_estimate_of_a_standard_dossier_is_unchanged(db, rules):
+    dossier = DossierFactory(cdpi=True)
+    assert dossier_funding(dossier).amount == D("5600.00")  # 400 h × 14 €/h

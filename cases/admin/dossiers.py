@@ -9,7 +9,13 @@ from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin, FSMTransitionContext
 
 from cases import permissions, services
-from cases.admin.base import AgencyScopedAdmin, ScopedChoicesMixin, error_text, take_saved
+from cases.admin.base import (
+    AgencyScopedAdmin,
+    LabelledInlineMixin,
+    ScopedChoicesMixin,
+    error_text,
+    take_saved,
+)
 from cases.admin.changelist import (
     AgencyFilter,
     CappedCountPaginator,
@@ -40,7 +46,7 @@ from cases.workflow.akto_package import akto_package_build
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
 
-class MissionInline(ScopedChoicesMixin, admin.TabularInline):
+class MissionInline(LabelledInlineMixin, ScopedChoicesMixin, admin.TabularInline):
     model = Mission
     extra = 0
     fields = ["client_company", "start", "end", "hours"]
@@ -51,7 +57,7 @@ class MissionInline(ScopedChoicesMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("client_company")
 
 
-class DocumentInline(ScopedChoicesMixin, admin.TabularInline):
+class DocumentInline(LabelledInlineMixin, ScopedChoicesMixin, admin.TabularInline):
     model = Document
     form = DocumentForm
     extra = 0

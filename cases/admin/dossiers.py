@@ -45,7 +45,6 @@ from cases.workflow import transitions
 from cases.workflow.akto_package import akto_package_build
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
-
 # A dispositif's name before its dash (« CPI — contrat de… »); the two Pro-A by their public.
 DISPOSITIF_SHORT = {d.value: str(d.label).split(" — ")[0] for d in Dispositif} | {
     Dispositif.PRO_A_INTERIM.value: "Pro-A CDII",
@@ -219,9 +218,10 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     def get_list_display(self, request):
         """At-risk mission obligations: each one's progress beside the next deadline."""
         shown = list(super().get_list_display(request))
-        if not permissions.is_administrator(request.user) and len(
-            permissions.agency_ids(request.user)
-        ) <= 1:
+        if (
+            not permissions.is_administrator(request.user)
+            and len(permissions.agency_ids(request.user)) <= 1
+        ):
             shown.remove("agency")
         if MissionRiskFilter.active(request):
             shown.insert(shown.index("next_deadline_badge") + 1, obligation_progress)

@@ -206,8 +206,16 @@ def test_the_administrator_lands_on_rule_sets_rates_accords_and_accounts(client)
         assert reverse(f"admin:{name}") in html
 
 
-# Query budgets (README « Query budgets »): a desk costs the same whatever it lists.
-DESK_BUDGET = 30
+# Query budgets (README « Le bureau de chaque rôle »): a desk costs the same whatever it
+# lists; the figures measured when they were set (SQLite), login and session included.
+DESK_BUDGETS = {
+    Role.CASE_WORKER: 10,
+    Role.AGENCY_MANAGER: 12,
+    Role.TRAINING_MANAGER: 10,
+    Role.FPETT_ADVISOR: 9,
+    Role.CPNE_REPORTER: 7,
+    Role.ADMINISTRATOR: 7,
+}
 
 
 def _fill(role, agency, user, n: int) -> None:
@@ -254,4 +262,4 @@ def _desk_queries(client, role, n: int) -> int:
 def test_each_desk_runs_a_fixed_number_of_queries(client, role):
     few, many = _desk_queries(client, role, 1), _desk_queries(client, role, 6)
     assert few == many, (few, many)
-    assert many <= DESK_BUDGET, many
+    assert many <= DESK_BUDGETS[role], many

@@ -108,7 +108,7 @@ def test_axe_core_is_installed():
 
 
 def test_the_case_workers_pages_have_no_serious_accessibility_violation(
-    page: Page, live_server, desk
+    page: Page, live_server, desk, shot
 ):
     assert AXE.is_file(), "axe-core manque : lancez `make axe` (npm ci)."
     log_in(page, live_server.url, "camille")
@@ -116,6 +116,8 @@ def test_the_case_workers_pages_have_no_serious_accessibility_violation(
     for name, path in pages(desk).items():
         response = page.goto(live_server.url + path)
         assert response.ok, (name, response.status)
+        if path == "/admin/":
+            shot("bureau-charge-de-dossiers")
         violations = axe_violations(page)
         if violations:
             found[name] = violations

@@ -13,7 +13,7 @@ MANAGE := $(VENV_PY) manage.py
 # Celery worker needs about 6 s to stop its pool (see docs/ci-and-run.md).
 HONCHO := $(VENV_PY) -c 'import honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 15; honcho.command.main()'
 
-.PHONY: install run test lint migrations-check bench bench-sweep bench-report bench-admin-list bench-rncp clean
+.PHONY: install axe run test lint migrations-check bench bench-sweep bench-report bench-admin-list bench-rncp clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -35,8 +35,17 @@ run: install
 	$(MANAGE) sweep_deadlines --enqueue
 	$(HONCHO) -f Procfile.dev start
 
+## axe: axe-core for the browser tests' accessibility audit (package.json, exact version in
+##      package-lock.json; npm ci, no install script run)
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+axe: $(AXE)
+
 ## test: the whole test suite (set DATABASE_URL / REDIS_URL to test on PostgreSQL / Redis)
-test: install
+test: install $(AXE)
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -48,7 +57,7 @@ migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf .venv .tools var
+	rm -rf .venv .tools var node_modules
 
 ## bench-sweep | bench-report | bench-admin-list: one suite of `make bench` on SQLite at
 ##        $$DOSSIERS dossiers (100 000 unless set), on a generate_load database

@@ -67,6 +67,22 @@ class RoleAccessMixin:
         return row_in_reach_form(form, request.user)
 
 
+class LabelledInlineMixin:
+    """A tabular inline's fields have no <label>: their column header names them on screen.
+    Each widget gets its field's name as `aria-label`, for screen readers (RGAA 11.1, axe
+    `label` / `select-name`)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        class LabelledFormSet(super().get_formset(request, obj, **kwargs)):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for name, field in form.fields.items():
+                    label = "Supprimer" if name == "DELETE" else str(field.label).capitalize()
+                    field.widget.attrs.setdefault("aria-label", label)
+
+        return LabelledFormSet
+
+
 class ScopedChoicesMixin:
     """Every relation a form offers (select, autocomplete, inline) lists only the records the
     user may use: `cases.selectors.choices_for`, as the API's serializers. A posted id outside

@@ -9,7 +9,13 @@ from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin, FSMTransitionContext
 
 from cases import permissions, services
-from cases.admin.base import AgencyScopedAdmin, ScopedChoicesMixin, error_text, take_saved
+from cases.admin.base import (
+    AgencyScopedAdmin,
+    LabelledInlineMixin,
+    ScopedChoicesMixin,
+    error_text,
+    take_saved,
+)
 from cases.admin.changelist import (
     AgencyFilter,
     CappedCountPaginator,
@@ -27,7 +33,7 @@ from cases.admin.dossier_page import dossier_overview
 from cases.admin.history import ScopedHistoryAdmin
 from cases.admin.ledger import PaymentAdminMixin
 from cases.admin.records import DocumentForm
-from cases.choices import FINAL_STATES
+from cases.choices import FINAL_STATES, Dispositif
 from cases.exceptions import DossierError
 from cases.models import (
     Document,
@@ -40,8 +46,14 @@ from cases.workflow import transitions
 from cases.workflow.akto_package import akto_package_build
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
+# A dispositif's name before its dash (« CPI — contrat de… »); the two Pro-A by their public.
+DISPOSITIF_SHORT = {d.value: str(d.label).split(" — ")[0] for d in Dispositif} | {
+    Dispositif.PRO_A_INTERIM.value: "Pro-A CDII",
+    Dispositif.PRO_A_PERMANENT.value: "Pro-A permanents",
+}
 
-class MissionInline(ScopedChoicesMixin, admin.TabularInline):
+
+class MissionInline(LabelledInlineMixin, ScopedChoicesMixin, admin.TabularInline):
     model = Mission
     extra = 0
     fields = ["client_company", "start", "end", "hours"]
@@ -52,7 +64,7 @@ class MissionInline(ScopedChoicesMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("client_company")
 
 
-class DocumentInline(ScopedChoicesMixin, admin.TabularInline):
+class DocumentInline(LabelledInlineMixin, ScopedChoicesMixin, admin.TabularInline):
     model = Document
     form = DocumentForm
     extra = 0
@@ -72,16 +84,18 @@ class DossierEventInline(admin.TabularInline):
 @admin.register(Dossier)
 class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_fields = ["state"]
+    # The key columns only, so that a 1366 px screen shows them without scrolling sideways
+    # (README « Accessibilité (RGAA) »); the agency only for who works in several. The client
+    # companies are on the dossier page.
     list_display = [
         "number",
         "worker",
-        "dispositif",
+        "dispositif_short",
         "state_badge",
-        "client_company_names",
         "next_deadline_badge",
         "case_worker",
-        "agency",
         "akto_reference",
+        "agency",
     ]
     list_display_links = ["number", "worker"]
     list_filter = [
@@ -200,7 +214,7 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
         class DossierChangeList(changelist):
             def get_queryset(self, request, exclude_parameters=None):
                 queryset = super().get_queryset(request, exclude_parameters)
-                return with_next_deadline(queryset).prefetch_related("client_companies")
+                return with_next_deadline(queryset)
 
             def get_results(self, request):
                 super().get_results(request)
@@ -212,6 +226,11 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
     def get_list_display(self, request):
         """At-risk mission obligations: each one's progress beside the next deadline."""
         shown = list(super().get_list_display(request))
+        if (
+            not permissions.is_administrator(request.user)
+            and len(permissions.agency_ids(request.user)) <= 1
+        ):
+            shown.remove("agency")
         if MissionRiskFilter.active(request):
             shown.insert(shown.index("next_deadline_badge") + 1, obligation_progress)
         return shown
@@ -226,15 +245,20 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
     def number(self, obj):
         return obj.pk
 
+    @admin.display(description="dispositif", ordering="dispositif")
+    def dispositif_short(self, obj):
+        """The dispositif's short name (« CPI », « Pro-A CDII »); its full name on hover."""
+        return format_html(
+            '<abbr title="{}">{}</abbr>',
+            obj.get_dispositif_display(),
+            DISPOSITIF_SHORT.get(obj.dispositif, obj.dispositif),
+        )
+
     @admin.display(description="état", ordering="state")
     def state_badge(self, obj):
         return format_html(
             '<span class="state state-{}">{}</span>', obj.state, obj.get_state_display()
         )
-
-    @admin.display(description="entreprise utilisatrice")
-    def client_company_names(self, obj):
-        return ", ".join(c.name for c in obj.client_companies.all()) or "—"
 
     # Not sortable: ordering 100 000 dossiers by a computed next deadline reads every deadline
     # of the agency; the dashboard and the « en retard » filter answer that question instead.

@@ -20,3 +20,16 @@ class Unread:
 def unread_notices(user) -> Unread:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     return Unread(unread.count(), list(unread.select_related("dossier")[:SHOWN]))
+
+
+@register.simple_tag
+def with_notices(user, rows) -> list[tuple]:
+    """Each row of a desk (anything with a `dossier`) beside the latest notice `user` received
+    about its dossier, or None: one query for the whole list."""
+    ids = [row.dossier.pk for row in rows]
+    latest = {}
+    for notice in Notification.objects.filter(recipient=user, dossier_id__in=ids).order_by(
+        "created", "pk"
+    ):
+        latest[notice.dossier_id] = notice
+    return [(row, latest.get(row.dossier.pk)) for row in rows]

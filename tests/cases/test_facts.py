@@ -53,6 +53,8 @@ VALUES = {
     "reserved_amount": Decimal("4200.00"),
     "funds_reference": "RES-2026-1",
     "akto_reference": "AKTO-2026-1",
+    "claimed_hours": Decimal("400"),
+    "claimed_amount": Decimal("4200.00"),
     "cancellation_reason": CancellationReason.ABANDONMENT,
 }
 # The planned date each actual training fact is expected on.

@@ -6,8 +6,8 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accords.history import FrenchChanges, FrenchHistoryMixin
 from accords.models import FundingRate, RuleSet
 from accords.services import rule_set_save
 
@@ -31,7 +31,7 @@ def _as_text(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-class RuleSetChanges(HistoricalRecordContextHelper):
+class RuleSetChanges(FrenchChanges):
     """A change of the parameters reads as the parameters that changed, not as two long
     JSON texts cut in the middle."""
 
@@ -76,7 +76,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FundingRate)
-class FundingRateAdmin(SimpleHistoryAdmin):
+class FundingRateAdmin(FrenchHistoryMixin, SimpleHistoryAdmin):
     list_display = (
         "dispositif",
         "programme",

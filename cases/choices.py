@@ -39,6 +39,13 @@ class DossierEventKind(models.TextChoices):
     DEADLINE_WAIVED = "deadline_waived", _("Échéance levée")
 
 
+class Silence(models.TextChoices):
+    """What AKTO's silence on a dossier is worth once its decision deadline has passed."""
+
+    ACCEPTED = "accepted", _("Vaut acceptation")
+    REFUSED = "refused", _("Vaut refus")
+
+
 class Role(models.TextChoices):
     CASE_WORKER = "case_worker", _("Chargé(e) de dossiers")
     AGENCY_MANAGER = "agency_manager", _("Responsable d'agence")

@@ -70,3 +70,10 @@ class RecordInUse(DossierError):
     """The record is used by dossiers or missions, so it cannot be deleted."""
 
     code = "record_in_use"
+
+
+class DuplicateWorker(DossierError):
+    """The worker to create is probably already recorded (same NIR, or same name and birth
+    date): the caller confirms it is another person before the record is created."""
+
+    code = "duplicate_worker"

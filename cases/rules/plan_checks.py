@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Sum
 from django.utils import timezone
 
+from accords.choices import dispositif_short
 from accords.params import RuleParameters
 from cases.models import Dossier, Mission
 from cases.rules import deadlines as rule_deadlines
@@ -78,8 +79,10 @@ def rule_set_missing(dossier: Dossier) -> Finding:
     return Finding(
         code="rule_set_missing",
         severity="error",
-        message=f"Aucun jeu de règles {dossier.dispositif} n'est en vigueur au "
-        f"{dossier.contract_start:%d/%m/%Y} : le dossier ne peut pas être vérifié.",
+        message=f"Aucun jeu de règles {dispositif_short(dossier.dispositif)} n'est en vigueur au "
+        f"{dossier.contract_start:%d/%m/%Y} : le dossier ne peut pas être vérifié. Corrigez le "
+        "début du contrat ou demandez à un administrateur d'enregistrer le jeu de règles "
+        "(menu « Jeux de règles »).",
         source="Référentiel des jeux de règles",
     )
 

@@ -5,12 +5,18 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from accords.history import FrenchChanges, FrenchHistoryMixin
 from accords.models import FundingRate, RuleSet
 from accords.param_fields import BY_NAME
-from accords.rule_set_form import RuleSetEditorMixin, parameter_fields, parameter_fieldsets
+from accords.rule_set_form import (
+    RuleSetEditorMixin,
+    parameter_fields,
+    parameter_fieldsets,
+    parameters_summary,
+)
 from accords.services import rule_set_save
 
 
@@ -89,15 +95,33 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         return parameter_fields(obj.parameters if obj is not None else {})
 
     def get_fieldsets(self, request, obj=None):
-        return [
-            *self.base_fieldsets,
-            *parameter_fieldsets(self._parameter_fields(obj)),
-            ("Suivi", {"fields": ("created", "updated")}),
-        ]
+        if obj is not None and not self.has_change_permission(request, obj):
+            parameters = [("Paramètres", {"fields": ("parameters_summary",)})]
+        else:
+            parameters = parameter_fieldsets(self._parameter_fields(obj))
+        return [*self.base_fieldsets, *parameters, ("Suivi", {"fields": ("created", "updated")})]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            readonly.append("parameters_summary")
+        return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = type("RuleSetForm", (RuleSetForm,), self._parameter_fields(obj))
+        if obj is None or self.has_change_permission(request, obj):
+            kwargs["form"] = type("RuleSetForm", (RuleSetForm,), self._parameter_fields(obj))
         return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description="paramètres")
+    def parameters_summary(self, obj: RuleSet) -> str:
+        """For those who read rule sets without editing them: each parameter in French."""
+        rows = parameters_summary(obj.parameters)
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "", "<dt><strong>{}</strong></dt><dd>{}<br><em>Source : {}</em></dd>", rows
+            ),
+        )
 
     def get_historical_record_context_helper(self, request, historical_record):
         return RuleSetChanges(self.model, historical_record)

@@ -229,3 +229,46 @@ def _french(message: str) -> str:
             )
         message = message.replace(f"« {parameter.name}", f"« {parameter.label}")
     return message
+
+
+def _shown(leaf: Leaf, value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if leaf.kind == BOOL:
+        return "oui" if value else "non"
+    if leaf.kind in (CHOICE, CODES):
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(leaf.choices.get(v, v) for v in values)
+    if leaf.kind == DATE:
+        initial = _initial(leaf, value)
+        return f"{initial:%d/%m/%Y}" if initial else str(value)
+    if leaf.kind == TEXT_CODES:
+        return ", ".join(value) if isinstance(value, list) else str(value)
+    text = str(value).replace(".", ",")
+    return f"{text} {leaf.unit}".strip() if leaf.unit else text
+
+
+def _condition_shown(condition: dict) -> str:
+    parts = [PUBLIC_LABELS.get(c, c) for c in condition.get("all_of", [])]
+    if condition.get("any_of"):
+        parts.append("l'un de : " + ", ".join(PUBLIC_LABELS.get(c, c) for c in condition["any_of"]))
+    text = " et ".join(parts) or "tout salarié"
+    low, high = condition.get("age_min"), condition.get("age_max")
+    if low is not None or high is not None:
+        text += f" ({low if low is not None else '…'} à {high if high is not None else '…'} ans)"
+    return text
+
+
+def parameters_summary(parameters: dict) -> list[tuple[str, str, str]]:
+    """(label, values, source) of each parameter the rule set holds, in French."""
+    rows = []
+    for parameter in PARAMETERS:
+        data = parameters.get(parameter.name)
+        if not isinstance(data, dict):
+            continue
+        values = [f"{leaf.label} : {_shown(leaf, data.get(leaf.key))}" for leaf in parameter.leaves]
+        if parameter.conditions_key:
+            conditions = _conditions(parameter, data)
+            values += [f"{parameter.conditions_label} : {_condition_shown(c)}" for c in conditions]
+        rows.append((parameter.label, " ; ".join(values), data.get(SOURCE, "—")))
+    return rows

@@ -4,7 +4,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import selectors
 from cases.choices import Dispositif
 from cases.models import Agency
 from reports import periods, scope, services
@@ -59,9 +58,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period"].initial = default_period_code()
         if user is not None:
-            self.fields["agency"].queryset = selectors.choices_for(Agency, user=user).order_by(
-                "name"
-            )
+            self.fields["agency"].queryset = scope.agency_choices(user)
 
     def clean(self):
         data = super().clean()

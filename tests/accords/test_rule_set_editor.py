@@ -137,3 +137,17 @@ def test_a_public_condition_can_be_added(client):
     assert client.post(url, data).status_code == 302
     rule_set.refresh_from_db()
     assert rule_set.parameters["publics"]["conditions"][-1] == {"all_of": ["RSA"], "age_min": 30}
+
+
+def test_those_who_only_read_rule_sets_see_each_parameter_in_french(client):
+    client.force_login(
+        User.objects.create_user(
+            username="lecteur", password="x", is_staff=True, role=Role.CASE_WORKER
+        )
+    )
+    rule_set = _rule_set_with("decision")
+    page = client.get(reverse("admin:accords_ruleset_change", args=[rule_set.pk]))
+    html = page.content.decode().replace("&#x27;", "'")
+    assert page.status_code == 200
+    assert "Décision de l'AKTO" in html and "silence de l'AKTO : vaut " in html
+    assert "None" not in html and '"silence"' not in html

@@ -15,6 +15,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
+from rest_framework.test import APIClient
 
 from accords.choices import Dispositif
 from cases.choices import DocumentKind, DossierEventKind, DossierState, Role
@@ -61,7 +62,7 @@ ENGLISH_WORDS = (
 )
 
 # Codes that are French words as they stand.
-FRENCH_CODES = {"document"}
+FRENCH_CODES = {"document", "close"}
 
 # « de échéance », « le avis »: a missing elision (« de l'échéance »).
 MISSING_ELISION = re.compile(r"(?<![\w'-])(?:de|le|la|que) (?=[aeiouéèêâàîô]\w)")
@@ -153,9 +154,28 @@ def admin_urls(user) -> list[str]:
                 urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
                 with contextlib.suppress(NoReverseMatch):
                     urls.append(reverse("admin:{}_{}_history".format(*info), args=[obj.pk]))
+                urls += _past_version(model, obj, info)
         if model_admin.has_add_permission(request):
             urls.append(reverse("admin:{}_{}_add".format(*info)))
     return urls
+
+
+def _past_version(model, obj, info) -> list[str]:
+    """The page of one past version (django-simple-history), where the model keeps one."""
+    history = getattr(obj, "history", None)
+    version = history.order_by("history_id").first() if history is not None else None
+    if version is None:
+        return []
+    name = "admin:{}_{}_simple_history".format(*info)
+    return [reverse(name, args=[obj.pk, version.history_id])]
+
+
+def report_urls(user) -> list[str]:
+    """The reports page with a report drawn, for whoever may read reports."""
+    if not user.has_perm("reports.view_storedreport"):
+        return []
+    page = reverse("admin:reports_storedreport_changelist")
+    return [f"{page}?kind=cpne&period=2026&scope=all", f"{page}?kind=cpne&period=2025&scope=all"]
 
 
 @pytest.fixture
@@ -173,7 +193,7 @@ def test_every_admin_page_reads_in_french(demo, client, role):
     user = User.objects.get(username=username)
     client.force_login(user)
     problems = []
-    for url in admin_urls(user):
+    for url in [*admin_urls(user), *report_urls(user)]:
         response = client.get(url)
         if response.status_code != 200:
             problems.append(f"{url}: {response.status_code}")
@@ -182,3 +202,50 @@ def test_every_admin_page_reads_in_french(demo, client, role):
         for fault in faults(text):
             problems.append(f"{url}: {fault} … {_context(text, fault)}")
     assert not problems, "\n".join(problems)
+
+
+def json_texts(value, key: str = "") -> list[str]:
+    """The texts a person reads in a JSON answer: every string value but the stable codes."""
+    if isinstance(value, dict):
+        return [text for k, v in value.items() if k != "code" for text in json_texts(v, k)]
+    if isinstance(value, list):
+        return [text for item in value for text in json_texts(item, key)]
+    return [value] if isinstance(value, str) else []
+
+
+API_ERRORS = [
+    # (what, method, path, body, authenticated, expected status)
+    ("404", "get", "/api/v1/dossiers/999999/", None, True, 404),
+    ("404 route", "get", "/api/v1/nulle-part/", None, True, 404),
+    (
+        "400 validation",
+        "post",
+        "/api/v1/workers/",
+        {"last_name": "", "birth_date": "31/12/1990", "nir": "123", "employment": "X"},
+        True,
+        400,
+    ),
+    ("400 dossier", "post", "/api/v1/dossiers/", {"contract_start": "demain"}, True, 400),
+    ("405", "delete", "/api/v1/dossiers/", None, True, 405),
+    ("401", "get", "/api/v1/dossiers/", None, False, 401),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("what", "method", "path", "body", "authenticated", "status"),
+    API_ERRORS,
+    ids=[error[0] for error in API_ERRORS],
+)
+def test_api_errors_read_in_french(demo, settings, what, method, path, body, authenticated, status):
+    settings.DEBUG = False  # Django's own error pages, as in production
+    client = APIClient()
+    if authenticated:
+        username = next(a["username"] for a in demo if a["role"] == Role.CASE_WORKER)
+        client.force_authenticate(User.objects.get(username=username))
+    response = getattr(client, method)(path, body, format="json")
+    assert response.status_code == status, response.content
+    texts = json_texts(response.json())
+    assert texts, response.json()
+    text = " ".join(texts)
+    assert not faults(text), (faults(text), text)

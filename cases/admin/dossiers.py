@@ -73,7 +73,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
     fsm_fields = ["state"]
     list_display = [
         "number",
-        "worker",
+        "worker_name",
         "dispositif",
         "state_badge",
         "client_company_names",
@@ -82,7 +82,7 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         "agency",
         "akto_reference",
     ]
-    list_display_links = ["number", "worker"]
+    list_display_links = ["number", "worker_name"]
     list_filter = [
         "dispositif",
         "state",
@@ -213,6 +213,11 @@ class DossierAdmin(FSMAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
         if obj is not None and obj.state in FINAL_STATES:
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.display(description="salarié", ordering="worker__last_name")
+    def worker_name(self, obj):
+        """The name alone: in a list of dossiers, the number tells namesakes apart."""
+        return obj.worker.name
 
     @admin.display(description="n°", ordering="pk")
     def number(self, obj):

@@ -77,12 +77,12 @@ def worker_create(*, by, data: dict, confirm_duplicate: bool = False) -> Worker:
     data = _normalised(data)
     worker = Worker()
     _check_sensitive(by, data, worker)
-    if not confirm_duplicate:
-        _refuse_duplicates(by, data)
     require_choosable(by, data)
     for name, value in data.items():
         setattr(worker, name, value)
     require_row(by, ADD, worker, "Votre rôle ne permet pas de créer ce salarié.")
+    if not confirm_duplicate:  # after the permission checks: a refusal tells nothing
+        _refuse_duplicates(by, data)
     worker.full_clean()
     worker._history_user = by
     worker.save()

@@ -3,12 +3,20 @@
 import dataclasses
 import json
 
+from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accords.history import FrenchChanges, FrenchHistoryMixin
 from accords.models import FundingRate, RuleSet
+from accords.param_fields import BY_NAME
+from accords.rule_set_form import (
+    RuleSetEditorMixin,
+    parameter_fields,
+    parameter_fieldsets,
+    parameters_summary,
+)
 from accords.services import rule_set_save
 
 
@@ -31,7 +39,19 @@ def _as_text(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-class RuleSetChanges(HistoricalRecordContextHelper):
+def french_path(path: str) -> str:
+    """« deposit › counting » → « Dépôt du dossier à l'AKTO › décompte du délai »."""
+    parts = path.split(" › ")
+    parameter = BY_NAME.get(parts[0])
+    if parameter is None:
+        return path
+    leaves = {leaf.key: leaf.label for leaf in parameter.leaves}
+    leaves["source"] = "source"
+    rest = [leaves.get(part, part) for part in parts[1:]]
+    return " › ".join([parameter.label, *rest])
+
+
+class RuleSetChanges(FrenchChanges):
     """A change of the parameters reads as the parameters that changed, not as two long
     JSON texts cut in the middle."""
 
@@ -41,27 +61,67 @@ class RuleSetChanges(HistoricalRecordContextHelper):
         for change in delta.changes:
             if change.field == "parameters":
                 rows += [
-                    {"field": f"Paramètres › {path}", "old": old, "new": new}
+                    {"field": f"Paramètres › {french_path(path)}", "old": old, "new": new}
                     for path, old, new in parameter_changes(change.old, change.new)
                 ]
         return rows
 
 
+class RuleSetForm(RuleSetEditorMixin, forms.ModelForm):
+    class Meta:
+        model = RuleSet
+        fields = ["dispositif", "name", "valid_from", "valid_to", "source", "accord"]
+        fields += ["articles", "notes"]
+
+
 @admin.register(RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
+    """Rule sets, edited parameter by parameter: each field has its French label, its unit
+    and its allowed values, each parameter its source (accords.param_fields); never raw JSON."""
+
     list_display = ("dispositif", "name", "valid_from", "valid_to", "source")
     list_filter = ("dispositif",)
     search_fields = ("name", "source", "notes")
     date_hierarchy = "valid_from"
     raw_id_fields = ("accord",)
     filter_horizontal = ("articles",)
-    readonly_fields = ("parameters_display", "created", "updated")
-    fieldsets = (
+    readonly_fields = ("created", "updated")
+    base_fieldsets = (
         (None, {"fields": ("dispositif", "name", ("valid_from", "valid_to"))}),
-        ("Sources", {"fields": ("source", "accord", "articles")}),
-        ("Paramètres", {"fields": ("parameters", "parameters_display", "notes")}),
-        ("Suivi", {"fields": ("created", "updated")}),
+        ("Sources", {"fields": ("source", "accord", "articles", "notes")}),
     )
+
+    def _parameter_fields(self, obj):
+        return parameter_fields(obj.parameters if obj is not None else {})
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            parameters = [("Paramètres", {"fields": ("parameters_summary",)})]
+        else:
+            parameters = parameter_fieldsets(self._parameter_fields(obj))
+        return [*self.base_fieldsets, *parameters, ("Suivi", {"fields": ("created", "updated")})]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            readonly.append("parameters_summary")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None or self.has_change_permission(request, obj):
+            kwargs["form"] = type("RuleSetForm", (RuleSetForm,), self._parameter_fields(obj))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description="paramètres")
+    def parameters_summary(self, obj: RuleSet) -> str:
+        """For those who read rule sets without editing them: each parameter in French."""
+        rows = parameters_summary(obj.parameters)
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "", "<dt><strong>{}</strong></dt><dd>{}<br><em>Source : {}</em></dd>", rows
+            ),
+        )
 
     def get_historical_record_context_helper(self, request, historical_record):
         return RuleSetChanges(self.model, historical_record)
@@ -69,14 +129,9 @@ class RuleSetAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         rule_set_save(rule_set=obj, by=request.user, created=not change)
 
-    @admin.display(description="paramètres (lecture)")
-    def parameters_display(self, obj: RuleSet) -> str:
-        text = json.dumps(obj.parameters, ensure_ascii=False, indent=2) if obj.pk else ""
-        return format_html("<pre>{}</pre>", text)
-
 
 @admin.register(FundingRate)
-class FundingRateAdmin(SimpleHistoryAdmin):
+class FundingRateAdmin(FrenchHistoryMixin, SimpleHistoryAdmin):
     list_display = (
         "dispositif",
         "programme",

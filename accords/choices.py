@@ -17,6 +17,17 @@ class Dispositif(models.TextChoices):
     PRO_A_PERMANENT = "PRO_A_PERMANENT", _("Pro-A — salariés permanents")
 
 
+def dispositif_short(code: str) -> str:
+    """The name a person reads in a title or a list: « CPI », « Pro-A (CDII) »; never the code."""
+    return _SHORT.get(code, code)
+
+
+_SHORT = {
+    Dispositif.PRO_A_INTERIM: "Pro-A intérimaire",
+    Dispositif.PRO_A_PERMANENT: "Pro-A permanent",
+}
+
+
 class Employment(models.TextChoices):
     CTT = "CTT", _("CTT — contrat de mission")
     CDII = "CDII", _("CDII — CDI intérimaire")

@@ -40,6 +40,13 @@ class DossierEventKind(models.TextChoices):
     PAYMENT = "payment", _("Paiement reçu")
 
 
+class Silence(models.TextChoices):
+    """What AKTO's silence on a dossier is worth once its decision deadline has passed."""
+
+    ACCEPTED = "accepted", _("Vaut acceptation")
+    REFUSED = "refused", _("Vaut refus")
+
+
 class Role(models.TextChoices):
     CASE_WORKER = "case_worker", _("Chargé(e) de dossiers")
     AGENCY_MANAGER = "agency_manager", _("Responsable d'agence")

@@ -76,3 +76,10 @@ class PaymentInvalid(DossierError):
     """A payment received cannot be recorded as entered (see `errors`)."""
 
     code = "invalid"
+
+
+class DuplicateWorker(DossierError):
+    """The worker to create is probably already recorded (same NIR, or same name and birth
+    date): the caller confirms it is another person before the record is created."""
+
+    code = "duplicate_worker"

@@ -42,6 +42,19 @@ def worker_list(*, user) -> QuerySet[Worker]:
     return scope_by_agency(Worker.objects.all(), user)
 
 
+def worker_duplicates(*, user, data: dict, exclude_pk: int | None = None) -> QuerySet[Worker]:
+    """The workers `user` may see who are probably the person described by `data`: the same
+    NIR, or the same name and birth date (case and spaces aside)."""
+    same = Q(pk__in=[])
+    if nir := data.get("nir"):
+        same |= Q(nir=nir)
+    last, first, born = data.get("last_name"), data.get("first_name"), data.get("birth_date")
+    if last and first and born:
+        same |= Q(last_name__iexact=last.strip(), first_name__iexact=first.strip(), birth_date=born)
+    found = worker_list(user=user).filter(same).select_related("agency")
+    return found.exclude(pk=exclude_pk) if exclude_pk else found
+
+
 def client_company_list(*, user) -> QuerySet[ClientCompany]:
     """Client companies are shared by every agency: no personal data, no agency scope."""
     return scope_queryset(user, ClientCompany.objects.all())

@@ -9,21 +9,9 @@ from collections.abc import Iterable
 
 from cases.models import SensitiveDataAccess, Worker
 from cases.permissions import may_see_health_data, may_see_nir
+from cases.validators import mask_nir
 
-
-def mask_nir(value: str) -> str:
-    """`185057800608491` → `1 85 05 ** *** *** 91`: sex, birth year and month, key.
-
-    What stays is what a person's age band and the key check need; the birth place and the
-    order number, which single a person out, are hidden. Anything that is not a 15-character
-    NIR is hidden whole.
-    """
-    value = (value or "").replace(" ", "")
-    if not value:
-        return ""
-    if len(value) != 15:
-        return "*" * len(value)
-    return f"{value[0]} {value[1:3]} {value[3:5]} ** *** *** {value[13:]}"
+__all__ = ["has_health_data", "mask_nir", "nir_for", "sensitive_read_log"]
 
 
 def nir_for(user, worker: Worker) -> str:

@@ -44,6 +44,7 @@ DOMAIN_STATUS = {
     "concurrent_change": status.HTTP_409_CONFLICT,
     "dossier_locked": status.HTTP_409_CONFLICT,
     "record_in_use": status.HTTP_409_CONFLICT,
+    "duplicate_worker": status.HTTP_409_CONFLICT,
 }
 INVALID_DETAIL = "Les données envoyées ne sont pas valides."
 
@@ -65,7 +66,25 @@ def _flatten(data, prefix: str = "") -> dict[str, list[str]]:
                 flat.setdefault(field, []).extend(messages)
         return flat
     messages = data if isinstance(data, list) else [data]
-    return {prefix or "non_field_errors": [str(message) for message in messages]}
+    return {prefix or "non_field_errors": [french_formats(str(message)) for message in messages]}
+
+
+# DRF names the date formats it expects in English letters (« YYYY-MM-DD »).
+_FORMAT_WORDS = (
+    (
+        "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]",
+        "AAAA-MM-JJThh:mm (par exemple 2026-03-31T14:30 ; secondes et fuseau facultatifs)",
+    ),
+    ("YYYY-MM-DD", "AAAA-MM-JJ (par exemple 2026-03-31)"),
+    ("hh:mm[:ss[.uuuuuu]]", "hh:mm (par exemple 14:30)"),
+)
+
+
+def french_formats(message: str) -> str:
+    """« Utilisez un des formats suivants : YYYY-MM-DD » → « … : AAAA-MM-JJ (par exemple…) »."""
+    for english, french in _FORMAT_WORDS:
+        message = message.replace(english, french)
+    return message
 
 
 def _body(detail: str, code: str, errors: dict | None = None, **extra) -> dict:

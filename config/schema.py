@@ -35,7 +35,7 @@ class ApiAutoSchema(AutoSchema):
                 response["description"] = "Succès."
         codes = dict(ERROR_DESCRIPTIONS)
         if getattr(self.view, "action", None) in getattr(self.view, "conflict_actions", ()):
-            codes["409"] = CONFLICT_DESCRIPTION
+            codes["409"] = getattr(self.view, "conflict_description", CONFLICT_DESCRIPTION)
         if self.method in ("POST", "PUT", "PATCH"):
             codes["413"] = PAYLOAD_TOO_LARGE_DESCRIPTION
         for code, description in codes.items():

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
-    "axes",
+    "config.apps.AxesConfig",
     "drf_spectacular_sidecar",
     "accords",
     "webhooks",

@@ -36,7 +36,14 @@ class NotificationAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["created", "level", "message", "read_at", "email_status"]
     list_filter = ["level", ("read_at", admin.EmptyFieldListFilter), EmailStatusFilter]
     actions = ["mark_read"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    exclude = ["kind"]
+    readonly_fields = [
+        "kind_label" if f.name == "kind" else f.name for f in Notification._meta.fields
+    ]
+
+    @admin.display(description="type")
+    def kind_label(self, notice) -> str:
+        return notice.kind_label
 
     @admin.display(description="e-mail")
     def email_status(self, notice) -> str:

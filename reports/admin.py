@@ -53,7 +53,7 @@ class StoredReportAdmin(RoleAccessMixin, admin.ModelAdmin):
         """The reporting page itself (the index's « Rapports » link lands here)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = ReportForm(request.GET or None)
+        form = ReportForm(request.GET or None, user=request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": "Rapports",
@@ -71,7 +71,7 @@ class StoredReportAdmin(RoleAccessMixin, admin.ModelAdmin):
             report_scope = scope.resolve(
                 request.user,
                 data["scope"],
-                agency=data.get("agency"),
+                agency=data["agency"].pk if data.get("agency") else None,
                 region=data.get("region") or "",
                 company=data.get("company") or "",
             )

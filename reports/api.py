@@ -123,7 +123,7 @@ class CpneReportView(_ReportView):
         operation_id="reports_cpne",
         summary="Rapport de suivi CPNE",
         description="Chiffres de suivi des dispositifs pour la CPNE (accords 000/001 art. 6, "
-        "10–11 ; DOMAIN.md §4) sur une période : dossiers par dispositif, état et mois, "
+        "10–11) sur une période : dossiers par dispositif, état et mois, "
         "heures et financements, dépôts AKTO dans les délais, obligations de missions, "
         "publics, certifications, revue du forfait Pro-A. " + FORMAT_DESCRIPTION,
         parameters=[

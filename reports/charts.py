@@ -14,7 +14,18 @@ COLOURS = ["#1f4e79", "#2e86c1", "#48c9b0", "#f4d03f", "#e67e22", "#c0392b", "#8
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
 
-NOTE = f"« {SECRET} » : secret statistique (non dessiné)."
+NOTE = f"« {SECRET} » : secret statistique — valeur masquée (hachurée), jamais dessinée comme 0."
+MASKED = "masqué"
+HATCH = "#7f7f7f"
+# The hatching of a hidden value (a pattern each SVG defines once).
+HATCH_DEFS = (
+    '<defs><pattern id="masque" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+    f'<line x1="0" y1="0" x2="0" y2="6" stroke="{HATCH}" stroke-width="2"/></pattern></defs>'
+)
+
+
+MASKED_BLOCK = 14  # height of a hidden value's hatched block on a stacked bar
 
 
 def number(value) -> float | None:
@@ -35,6 +46,15 @@ def shown(value) -> str:
 class Series:
     label: str
     values: list[float | None]
+    # Which values are hidden (secret statistique): drawn hatched and labelled, never as 0.
+    masked: tuple[bool, ...] = ()
+
+    def is_masked(self, index: int) -> bool:
+        return index < len(self.masked) and self.masked[index]
+
+    @property
+    def any_masked(self) -> bool:
+        return any(self.masked)
 
 
 @dataclass(frozen=True)
@@ -64,7 +84,14 @@ def monthly_dossiers(report: dict) -> ChartData | None:
         "dossiers_mois",
         "Dossiers par mois de début et par dispositif",
         [r["month"] for r in tbl["rows"]],
-        [Series(c["label"], [number(r.get(c["key"])) for r in tbl["rows"]]) for c in keys],
+        [
+            Series(
+                c["label"],
+                [number(r.get(c["key"])) for r in tbl["rows"]],
+                tuple(is_masked(r.get(c["key"])) for r in tbl["rows"]),
+            )
+            for c in keys
+        ],
         note=NOTE if masked else "",
         labels=tuple(shown(r.get("total")) for r in tbl["rows"]),
     )
@@ -80,10 +107,16 @@ def _rate_chart(report: dict, key: str, title: str) -> ChartData | None:
         key,
         title,
         [str(r["dispositif"]).split(" — ")[0] for r in rows],
-        [Series("Taux (%)", [number(r["rate"]) for r in rows])],
+        [
+            Series(
+                "Taux (%)",
+                [number(r["rate"]) for r in rows],
+                tuple(is_masked(r["rate"]) for r in rows),
+            )
+        ],
         percent=True,
         note=NOTE if masked else "",
-        labels=tuple(r["rate"] if is_masked(r["rate"]) else f"{r['rate']:g} %" for r in rows),
+        labels=tuple(MASKED if is_masked(r["rate"]) else f"{r['rate']:g} %" for r in rows),
     )
 
 
@@ -132,7 +165,17 @@ def stacked_bars_svg(chart: ChartData, width: int = 720, height: int = 320) -> s
                     f'fill="{colour}"><title>{escape(series.label)} {escape(category)} : '
                     f"{series.values[i]:g}</title></rect>"
                 )
+        hidden = [series.label for series in chart.series if series.is_masked(i)]
+        if hidden:
+            y -= MASKED_BLOCK
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{MASKED_BLOCK}" '
+                f'fill="url(#masque)" stroke="{HATCH}"><title>{escape(category)} : '
+                f"{escape(', '.join(hidden))} — {MASKED}</title></rect>"
+            )
         label = chart.labels[i] if chart.labels else f"{totals[i]:g}"
+        if is_masked(label):
+            label = MASKED
         parts.append(_text(x + bar_w / 2, y - 4, label, 10, "middle"))
         parts.append(_text(x + bar_w / 2, top + plot_h + 16, category, 10, "middle"))
     for s_index, series in enumerate(chart.series):
@@ -141,6 +184,13 @@ def stacked_bars_svg(chart: ChartData, width: int = 720, height: int = 320) -> s
         colour = COLOURS[s_index % len(COLOURS)]
         parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour}"/>')
         parts.append(_text(lx + 18, ly + 10, series.label, 10))
+    if any(series.any_masked for series in chart.series):
+        ly = top + len(chart.series) * 18
+        parts.append(
+            f'<rect x="{width - legend_w}" y="{ly}" width="12" height="12" '
+            f'fill="url(#masque)" stroke="{HATCH}"/>'
+        )
+        parts.append(_text(width - legend_w + 18, ly + 10, "valeur masquée", 10))
     if chart.note:
         parts.append(_text(left, height - 8, chart.note, 10))
     return _svg(width, height, chart.title, parts)
@@ -157,7 +207,14 @@ def rate_bars_svg(chart: ChartData, width: int = 720, height: int | None = None)
         parts.append(_text(left - 8, y + 14, label, 11, "end"))
         parts.append(f'<rect x="{left}" y="{y}" width="{plot_w}" height="18" fill="#eee"/>')
         text = chart.labels[i] if chart.labels else f"{value or 0:g} %"
-        if value is not None:
+        if chart.series[0].is_masked(i):
+            text = MASKED
+            parts.append(
+                f'<rect x="{left}" y="{y}" width="{plot_w}" height="18" fill="url(#masque)" '
+                f'stroke="{HATCH}"><title>{escape(label)} : {MASKED} (secret statistique)'
+                "</title></rect>"
+            )
+        elif value is not None:
             w = plot_w * min(value, 100) / 100
             parts.append(
                 f'<rect x="{left}" y="{y}" width="{w:.1f}" height="18" fill="{COLOURS[1]}">'
@@ -175,7 +232,7 @@ def _svg(width: int, height: int, title: str, parts: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
-        f"<title>{escape(title)}</title>" + "".join(parts) + "</svg>"
+        f"<title>{escape(title)}</title>{HATCH_DEFS}" + "".join(parts) + "</svg>"
     )
 
 

@@ -30,24 +30,24 @@ DEFINITIONS = [
         f"personnes hors de l'agence du lecteur, et toute donnée de santé (AT/MP, CAR) de moins "
         f"de {THRESHOLD} personnes, est masquée ; d'autres cellules sont masquées pour qu'on ne "
         "puisse pas la retrouver par différence (totaux, autre tableau). AT/MP : total "
-        "seulement. DOMAIN.md §4, §5 ; 002 art. 4.",
+        "seulement. Accord-cadre Mission jeunes du 4 février 2025, art. 4.",
     ),
     *[(f"« {mark} »", meaning[0].upper() + meaning[1:] + ".") for mark, meaning in LEGEND.items()],
-    ("Âge", "Années révolues au début du contrat (ou de la mission) : DOMAIN.md §7."),
+    ("Âge", "Années révolues au début du contrat (ou de la mission)."),
     (
         "Taux à renseigner",
         "Aucun forfait horaire connu pour ce dispositif et cette date : aucun "
-        "montant n'est calculé (DOMAIN.md §6).",
+        "montant n'est calculé : un administrateur le saisit dans « Taux de financement ».",
     ),
     (
         "Suivi CPNE",
-        "Accords 000/001 art. 10–11 (suivi), art. 6 (revue du forfait Pro-A de "
-        "17 €/h) ; DOMAIN.md §4.",
+        "Accords Pro-A du 26 mars 2021 et du 22 janvier 2021, art. 10–11 (suivi), art. 6 "
+        "(revue du forfait Pro-A).",
     ),
     (
         "Mission jeunes",
-        "Accord-cadre 002 art. 2.1 (tableau de suivi semestriel) et art. 3 "
-        "(entrées en CIPI/CDPI) ; DOMAIN.md §4.",
+        "Accord-cadre Mission jeunes du 4 février 2025, art. 2.1 (tableau de suivi semestriel) "
+        "et art. 3 (entrées en CIPI/CDPI).",
     ),
     (
         "Obligations de missions",
@@ -57,14 +57,34 @@ DEFINITIONS = [
     ),
     (
         "Dépôts AKTO",
-        "003 fiches ; D.6325-1, D.6224-1, D.6332-89 ; échéances calculées par le moteur de "
+        "Fiches FPE.TT « NOM DE CODE » ; Code du travail D.6325-1, D.6224-1, D.6332-89 ; "
+        "échéances calculées par le moteur de "
         "règles ; dans le délai : respectée ; en retard : respectée en retard ou dépassée.",
     ),
 ]
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]\*\?/\\:]", " ", title)[:28].strip()
+# Each table's sheet, named whole within Excel's 31 characters.
+SHEET_NAMES = {
+    "dossiers_dispositif": "Dossiers par dispositif",
+    "dossiers_etat": "Dossiers par état",
+    "dossiers_mois": "Dossiers par mois",
+    "heures_financements": "Heures et financements",
+    "depots_akto": "Dépôts AKTO dans les délais",
+    "delais_depot": "Délais de dépôt AKTO",
+    "obligations_missions": "Obligations de missions",
+    "publics": "Publics",
+    "certifications_top": "Certifications les plus visées",
+    "certifications_secteur": "Certifications par secteur",
+    "certifications_niveau": "Certifications par niveau",
+    "pro_a_forfait": "Revue du forfait Pro-A",
+    "mission_jeunes": "Mission jeunes",
+}
+SHEET_LIMIT = 31  # Excel's limit on a sheet's name
+
+
+def _sheet_name(title: str, used: set[str], key: str = "") -> str:
+    name = SHEET_NAMES.get(key) or re.sub(r"[\[\]\*\?/\\:]", " ", title)[:28].strip()
     base, n = name, 2
     while name in used:
         name, n = f"{base[:25]} {n}", n + 1
@@ -79,7 +99,7 @@ def workbook_bytes(report: dict) -> bytes:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for tbl in report["tables"]:
-        ws = wb.create_sheet(_sheet_name(tbl["title"], used))
+        ws = wb.create_sheet(_sheet_name(tbl["title"], used, tbl["key"]))
         columns = tbl["columns"]
         ws.append([c["label"] for c in columns])
         for cell in ws[1]:
@@ -130,7 +150,7 @@ def _sources_sheet(wb: Workbook, report: dict) -> None:
     ws.append(["Rapport", report["title"]])
     ws.append(["Période", report["period"]["label"]])
     ws.append(["Périmètre", report["scope"]["label"]])
-    ws.append(["Produit le", report["generated_at"]])
+    ws.append(["Produit le", report["generated_label"]])
     if report["privacy"].get("note"):
         ws.append(["Confidentialité de ce rapport", report["privacy"]["note"]])
     for label, text in DEFINITIONS:

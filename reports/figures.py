@@ -56,7 +56,10 @@ DEPOSIT_ASSESSED = [DeadlineStatus.MET, DeadlineStatus.MET_LATE, DeadlineStatus.
 RATE_UNKNOWN = "taux à renseigner"
 DEC = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
-SRC_CPNE = "DOMAIN.md §4 ; accords 000/001 art. 10–11 (suivi par la CPNE)"
+SRC_CPNE = (
+    "Accords Pro-A du 26 mars 2021 (permanents) et du 22 janvier 2021 (intérimaires en CDII), "
+    "art. 10–11 (suivi par la CPNE)"
+)
 
 DELAY_BUCKETS = [
     ("on_or_before", "Au plus tard le jour du début", None, 0),
@@ -183,7 +186,7 @@ def dossiers_by_state(qs: QuerySet, dispositif=None) -> dict:
     return table(
         "dossiers_etat",
         "Dossiers par état et dispositif",
-        SRC_CPNE + " ; DOMAIN.md §3 (cycle de vie)",
+        SRC_CPNE + " ; fiches FPE.TT « NOM DE CODE » (étapes du dossier)",
         _pivot_columns("state", "État", dispositif),
         rows,
         _pivot_totals("state", rows, dispositif),
@@ -272,7 +275,8 @@ def hours_and_funds(qs: QuerySet, dispositif=None) -> dict:
     return table(
         "heures_financements",
         "Heures de formation et financements",
-        "DOMAIN.md §2 (forfaits horaires), §4 ; taux : FundingRate en vigueur au début du "
+        "Forfaits horaires des accords et fiches FPE.TT ; taux : taux de financement en vigueur "
+        "au début du "
         "contrat (programme standard) ; montants réservés, demandés et payés : grand livre "
         "des financements",
         [
@@ -377,8 +381,8 @@ def deposits_on_time(qs: QuerySet, dispositif=None) -> dict:
     return table(
         "depots_akto",
         "Dépôts à l'AKTO dans les délais",
-        "DOMAIN.md §3 (échéances de dépôt : délai du jeu de règles en vigueur au début de "
-        "chaque contrat) ; 003 fiches ; D.6325-1, D.6224-1, D.6332-89",
+        "Fiches FPE.TT « NOM DE CODE » (échéances de dépôt : délai du jeu de règles en "
+        "vigueur au début de chaque contrat) ; Code du travail D.6325-1, D.6224-1, D.6332-89",
         [
             col("dispositif", "Dispositif", TEXT),
             col("assessed", "Échéances de dépôt échues"),
@@ -425,7 +429,7 @@ def deposit_delays(qs: QuerySet, dispositif=None) -> dict:
     return table(
         "delais_depot",
         "Délai de dépôt à l'AKTO (jours après le début du contrat)",
-        "DOMAIN.md §3 (échéances de dépôt) ; 003 fiches",
+        "Fiches FPE.TT « NOM DE CODE » (échéances de dépôt)",
         [col("delay", "Délai", TEXT), col("dossiers", "Dossiers")],
         rows,
         {"delay": "Total", "dossiers": sum(r["dossiers"] for r in rows)},
@@ -499,7 +503,7 @@ def mission_obligations(qs: QuerySet, dispositif=None, *, as_of: dt.date) -> dic
     return table(
         "obligations_missions",
         "Respect des obligations de missions",
-        "DOMAIN.md §3 ; 003 fiches CIPI, CDPI, CAR ; seuils lus dans les jeux de règles",
+        "Fiches FPE.TT « NOM DE CODE » CIPI, CDPI, CAR ; seuils lus dans les jeux de règles",
         [
             col("dispositif", "Dispositif", TEXT),
             col("rule", "Obligation", TEXT),
@@ -571,8 +575,8 @@ def publics(qs: QuerySet, dispositif=None) -> dict:
     return table(
         "publics",
         "Publics (personnes distinctes)",
-        "DOMAIN.md §2 (publics), §5 (données personnelles), §7 (âge au début du contrat) ; "
-        "002 art. 4 (confidentialité)",
+        "Publics des accords et fiches FPE.TT ; âge en années révolues au début du contrat ; "
+        "accord-cadre Mission jeunes du 4 février 2025, art. 4 (confidentialité)",
         [col("public", "Public", TEXT), col("people", "Personnes")],
         rows,
         {"public": "Personnes distinctes de la cohorte", "people": counts["total"]},
@@ -602,19 +606,44 @@ def _certifications_of(qs: QuerySet) -> QuerySet:
     return Certification.objects.filter(code__in=qs.values("certification_code"))
 
 
-def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10, *, counts=None) -> dict:
-    counts = _by_code(qs) if counts is None else counts
-    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    titles = dict(
-        Certification.objects.filter(code__in=[code for code, _ in top])
+# The socle certifications are not in the RNCP register: their names, as France compétences
+# publishes them.
+SOCLE_TITLES = {
+    "CLEA": "Certificat CléA (socle de connaissances et de compétences professionnelles)",
+    "CLEA_NUMERIQUE": "Certificat CléA numérique",
+}
+NO_TITLE = "Intitulé non renseigné"
+
+
+def certification_titles(qs: QuerySet, codes: list[str]) -> dict[str, str]:
+    """Each code's title: the certification register's, else the one typed on the cohort's
+    dossiers, else the socle certificate's name; « Intitulé non renseigné » only when none."""
+    register = dict(
+        Certification.objects.filter(code__in=codes, title__gt="")
         .order_by("code", "pk")
         .values_list("code", "title")
     )
-    rows = [{"code": code, "title": titles.get(code) or "", "dossiers": n} for code, n in top]
+    typed = dict(
+        qs.filter(certification_code__in=codes, certification_title__gt="")
+        .order_by("certification_code", "-pk")
+        .values_list("certification_code", "certification_title")
+    )
+    return {
+        code: register.get(code) or typed.get(code) or SOCLE_TITLES.get(code) or NO_TITLE
+        for code in codes
+    }
+
+
+def certifications_top(qs: QuerySet, dispositif=None, limit: int = 10, *, counts=None) -> dict:
+    counts = _by_code(qs) if counts is None else counts
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    titles = certification_titles(qs, [code for code, _ in top])
+    rows = [{"code": code, "title": titles[code], "dossiers": n} for code, n in top]
     return table(
         "certifications_top",
         "Certifications les plus visées",
-        "DOMAIN.md §1 (RNCP), §4 ; référentiel des certifications",
+        "Répertoire national des certifications professionnelles (RNCP) ; référentiel des "
+        "certifications",
         [
             col("code", "Code", TEXT),
             col("title", "Intitulé", TEXT),
@@ -676,7 +705,7 @@ def certifications_by_level(qs: QuerySet, dispositif=None, *, counts=None) -> di
     return table(
         "certifications_niveau",
         "Certifications par niveau",
-        "DOMAIN.md §1 (niveaux RNCP) ; référentiel des certifications",
+        "Niveaux du RNCP ; référentiel des certifications",
         [col("level", "Niveau", TEXT), col("dossiers", "Dossiers")],
         rows,
         {"level": "Total", "dossiers": sum(r["dossiers"] for r in rows)},
@@ -726,8 +755,8 @@ def pro_a_forfait(qs: QuerySet, dispositif=None, *, on: dt.date) -> dict:
     return table(
         "pro_a_forfait",
         "Pro-A : revue du forfait horaire",
-        "000/001 art. 6 (forfait horaire, revu par la CPNE) ; forfait lu dans FundingRate "
-        f"en vigueur le {on:%d/%m/%Y}"
+        "000/001 art. 6 (forfait horaire, revu par la CPNE) ; forfait lu dans les taux de "
+        f"financement en vigueur le {on:%d/%m/%Y}"
         + "".join(f" ; {s}" for s in dict.fromkeys(sources.values())),
         [
             col("dispositif", "Dispositif", TEXT),

@@ -2,8 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cases.choices import Dispositif
+from cases.models import Agency
 from reports import periods, scope, services
 
 
@@ -33,12 +35,30 @@ class ReportForm(forms.Form):
     scope = forms.ChoiceField(
         label="Périmètre", choices=list(scope.SCOPES.items()), initial=scope.ALL
     )
-    agency = forms.IntegerField(label="Agence (identifiant)", required=False)
+    agency = forms.ModelChoiceField(
+        label="Agence",
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label="— choisir une agence —",
+        error_messages={
+            "invalid_choice": "Cette agence n'est pas dans votre périmètre. Choisissez l'une "
+            "de vos agences dans la liste."
+        },
+        help_text="Avec le périmètre « Une agence ».",
+    )
     region = forms.CharField(label="Région", required=False)
     company = forms.CharField(label="Entreprise", required=False)
     dispositif = forms.ChoiceField(
         label="Dispositif", required=False, choices=[("", "Tous"), *Dispositif.choices]
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        """The period defaults to the last whole half-year (what both reports accept); the
+        agency is chosen by name among those the reader may report on."""
+        super().__init__(*args, **kwargs)
+        self.fields["period"].initial = default_period_code()
+        if user is not None:
+            self.fields["agency"].queryset = scope.agency_choices(user)
 
     def clean(self):
         data = super().clean()
@@ -70,5 +90,10 @@ class ReportForm(forms.Form):
                 query["dispositif"] = data["dispositif"]
         for name in ("agency", "region", "company"):
             if data.get(name):
-                query[name] = data[name]
+                query[name] = data[name].pk if name == "agency" else data[name]
         return query
+
+
+def default_period_code(today=None) -> str:
+    """The last whole half-year before today (« 2026-H1 » in November 2026)."""
+    return periods.previous_half(today or timezone.localdate()).code

@@ -15,9 +15,9 @@ from reports.scope import Scope
 from reports.tables import COUNT, HOURS, NUMBER, TEXT, col, table
 
 SOURCE = (
-    "002 accord-cadre Mission jeunes, art. 2.1 (tableau de suivi semestriel des délégations "
+    "Accord-cadre Mission jeunes du 4 février 2025, art. 2.1 (tableau de suivi semestriel des délégations "
     "de missions des jeunes suivis par une mission locale) et art. 3 (entrées en CIPI/CDPI "
-    "cofinancées par le FPE.TT) ; DOMAIN.md §4"
+    "cofinancées par le FPE.TT)"
 )
 
 

@@ -12,7 +12,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from reports.charts import COLOURS, ChartData, chart_data
+from reports.charts import COLOURS, HATCH, MASKED, ChartData, chart_data
 
 STYLES = getSampleStyleSheet()
 
@@ -44,18 +44,50 @@ def _drawing(chart: ChartData) -> Drawing:
     for index in range(len(bars.data)):
         bars.bars[index].fillColor = colors.HexColor(COLOURS[index % len(COLOURS)])
     drawing.add(bars)
+    _mark_masked(drawing, bars, chart)
     if not chart.percent and chart.series:
+        # One column, each swatch followed by its own label: in several columns, reportlab
+        # sets a column's labels against the previous column's swatches (read one off).
         legend = Legend()
         legend.x, legend.y = 19 * cm, 6.5 * cm
         legend.fontSize = 7
+        legend.alignment = "right"
+        legend.columnMaximum = len(chart.series) + 1
         legend.colorNamePairs = [
             (colors.HexColor(COLOURS[i % len(COLOURS)]), s.label)
             for i, s in enumerate(chart.series)
         ]
+        if any(s.any_masked for s in chart.series):
+            legend.colorNamePairs.append((colors.HexColor(HATCH), f"{MASKED} (secret statistique)"))
         drawing.add(legend)
     if chart.note:
         drawing.add(String(0, 2, chart.note, fontSize=8))
     return drawing
+
+
+def _mark_masked(drawing: Drawing, bars, chart: ChartData) -> None:
+    """A hidden value reads « masqué » where its bar would be, in grey: never an empty bar
+    that passes for zero."""
+    count = max(len(chart.categories), 1)
+    for index in range(len(chart.categories)):
+        if not any(series.is_masked(index) for series in chart.series):
+            continue
+        if chart.percent:
+            x = bars.x + 4
+            y = bars.y + (index + 0.5) * bars.height / count - 3
+        else:
+            x = bars.x + (index + 0.5) * bars.width / count
+            y = bars.y + 4
+        drawing.add(
+            String(
+                x,
+                y,
+                MASKED,
+                fontSize=7,
+                fillColor=colors.HexColor(HATCH),
+                textAnchor="start" if chart.percent else "middle",
+            )
+        )
 
 
 def _table_flowables(tbl: dict) -> list:
@@ -94,7 +126,7 @@ def report_pdf(report: dict) -> bytes:
         Paragraph(report["title"], STYLES["Title"]),
         Paragraph(f"Période : {report['period']['label']}", STYLES["BodyText"]),
         Paragraph(f"Périmètre : {report['scope']['label']}", STYLES["BodyText"]),
-        Paragraph(f"Produit le : {report['generated_at']}", STYLES["BodyText"]),
+        Paragraph(f"Produit le : {report['generated_label']}", STYLES["BodyText"]),
         Paragraph(escape(report["privacy"]["rule"]), STYLES["BodyText"]),
         *[
             Paragraph(escape(f"« {mark} » : {meaning}."), STYLES["BodyText"])

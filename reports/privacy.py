@@ -36,7 +36,7 @@ LEGEND = {
     "une cellule masquée",
 }
 RULE = (
-    f"Aucun nom ni NIR. Secret statistique (DOMAIN.md §4, §5 ; 002 art. 4 ; pratique des "
+    f"Aucun nom ni NIR. Secret statistique (accord-cadre Mission jeunes, art. 4 ; pratique des "
     f"instituts statistiques) : une cellule comptant de 1 à {THRESHOLD - 1} personnes est "
     f"masquée ({{who}}), ainsi que les cellules qui permettraient de la retrouver par "
     f"différence et les taux, heures et montants calculés sur une cellule masquée ; une "
@@ -50,7 +50,7 @@ WHO = {
 
 NARROW = (
     f"Ce périmètre compte moins de {THRESHOLD} personnes sur la période : un rapport aussi "
-    "étroit permettrait de reconnaître des personnes (secret statistique, DOMAIN.md §4–§5). "
+    "étroit permettrait de reconnaître des personnes (secret statistique). "
     "Élargissez la période ou le périmètre."
 )
 WHOLE_MONTHS = (

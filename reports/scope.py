@@ -56,6 +56,15 @@ def may_read_reports(user) -> bool:
     return user.has_perm("reports.view_storedreport")
 
 
+def agency_choices(user):
+    """The agencies `user` may report on one by one: their own for agency roles, every
+    agency for CPNE reporters and administrators (as `resolve` allows)."""
+    agencies = Agency.objects.order_by("name")
+    if not is_administrator(user) and user.role in AGENCY_SCOPED_ROLES:
+        return agencies.filter(pk__in=agency_ids(user))
+    return agencies
+
+
 def resolve(user, kind: str = ALL, *, agency=None, region="", company="") -> Scope:
     """The scope asked for, restricted to what `user` may read; raise when it is not allowed."""
     if not may_read_reports(user):

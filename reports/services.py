@@ -46,6 +46,7 @@ def _envelope(
     **extra,
 ) -> dict:
     masked = not scope.within_own_agencies()
+    generated = timezone.localtime()
     if narrow:
         shown = privacy.suppress_all(tables)
     else:
@@ -55,7 +56,8 @@ def _envelope(
         "title": TITLES[kind],
         "period": period.as_dict(),
         "scope": scope.as_dict(),
-        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "generated_at": generated.isoformat(timespec="seconds"),
+        "generated_label": f"{generated:%d/%m/%Y à %H:%M}",
         "privacy": {
             "masked": masked,
             "threshold": privacy.THRESHOLD,

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from accords.choices import Dispositif
+from accords.choices import Dispositif, dispositif_short
 from accords.models.base import TimeStampedModel
 from accords.params import ParameterError, RuleParameters, parse_parameters
 
@@ -173,7 +173,10 @@ class FundingRate(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dispositif} {self.get_programme_display()} : {self.hourly_rate} €/h"
+        return (
+            f"{dispositif_short(self.dispositif)} {self.get_programme_display()} : "
+            f"{self.hourly_rate} €/h"
+        )
 
     def clean(self) -> None:
         others = FundingRate.objects.filter(dispositif=self.dispositif, programme=self.programme)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin, FSMTransitionContext
 
+from accords.choices import dispositif_short
 from cases import permissions, services
 from cases.admin.base import (
     AgencyScopedAdmin,
@@ -33,7 +34,7 @@ from cases.admin.dossier_page import dossier_overview
 from cases.admin.history import ScopedHistoryAdmin
 from cases.admin.ledger import PaymentAdminMixin
 from cases.admin.records import DocumentForm
-from cases.choices import FINAL_STATES, Dispositif
+from cases.choices import FINAL_STATES
 from cases.exceptions import DossierError
 from cases.models import (
     Document,
@@ -46,13 +47,8 @@ from cases.workflow import transitions
 from cases.workflow.akto_package import akto_package_build
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
+
 # A dispositif's name before its dash (« CPI — contrat de… »); the two Pro-A by their public.
-DISPOSITIF_SHORT = {d.value: str(d.label).split(" — ")[0] for d in Dispositif} | {
-    Dispositif.PRO_A_INTERIM.value: "Pro-A CDII",
-    Dispositif.PRO_A_PERMANENT.value: "Pro-A permanents",
-}
-
-
 class MissionInline(LabelledInlineMixin, ScopedChoicesMixin, admin.TabularInline):
     model = Mission
     extra = 0
@@ -89,7 +85,7 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
     # companies are on the dossier page.
     list_display = [
         "number",
-        "worker",
+        "worker_name",
         "dispositif_short",
         "state_badge",
         "next_deadline_badge",
@@ -97,7 +93,7 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
         "akto_reference",
         "agency",
     ]
-    list_display_links = ["number", "worker"]
+    list_display_links = ["number", "worker_name"]
     list_filter = [
         "dispositif",
         "state",
@@ -241,6 +237,11 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
             return False
         return super().has_change_permission(request, obj)
 
+    @admin.display(description="salarié", ordering="worker__last_name")
+    def worker_name(self, obj):
+        """The name alone: in a list of dossiers, the number tells namesakes apart."""
+        return obj.worker.name
+
     @admin.display(description="n°", ordering="pk")
     def number(self, obj):
         return obj.pk
@@ -251,7 +252,7 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
         return format_html(
             '<abbr title="{}">{}</abbr>',
             obj.get_dispositif_display(),
-            DISPOSITIF_SHORT.get(obj.dispositif, obj.dispositif),
+            dispositif_short(obj.dispositif),
         )
 
     @admin.display(description="état", ordering="state")

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from accords.history import FrenchHistoryMixin
 
-class ScopedHistoryAdmin(SimpleHistoryAdmin):
+
+class ScopedHistoryAdmin(FrenchHistoryMixin, SimpleHistoryAdmin):
     def _check_in_scope(self, request, object_id) -> None:
         if self.get_object(request, object_id) is None:
             raise Http404("Objet introuvable.")

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -28,7 +29,12 @@ from cases.models import (
 )
 from cases.models.workers import HEALTH_FIELDS
 from cases.rules.organisation_flags import client_company_findings, provider_findings
+from cases.services.workers import duplicate_message
 from cases.uploads import document_file_check
+from cases.validators import compact_nir
+
+# A NIR as people type it: 15 characters and up to 6 separators (« 1 85 05 78 006 084 91 »).
+NIR_TYPED_LENGTH = 30
 
 
 class DocumentForm(forms.ModelForm):
@@ -196,16 +202,92 @@ class DocumentRequirementAdmin(admin.ModelAdmin):
     list_filter = ["dispositif", "transition", "kind"]
 
 
+class WorkerForm(forms.ModelForm):
+    """A worker's form: a NIR typed with spaces or dots is read compact; on creation, a
+    probable duplicate (same NIR, or same name and birth date among the workers the user may
+    see) is shown and must be confirmed."""
+
+    confirm_duplicate = forms.BooleanField(
+        label="Je confirme qu'il s'agit d'une autre personne",
+        required=False,
+        help_text="À cocher seulement si un salarié du même nom et de même date de naissance, "
+        "ou de même NIR, est signalé et qu'il s'agit bien d'une autre personne.",
+    )
+    user = None  # set by WorkerAdmin.get_form
+
+    def clean_nir(self):
+        return compact_nir(self.cleaned_data.get("nir", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("confirm_duplicate"):
+            found = list(selectors.worker_duplicates(user=self.user, data=cleaned)[:5])
+            if found:
+                self.add_error("confirm_duplicate", duplicate_message(found))
+        return cleaned
+
+
+def _worker_create(*, by, data: dict):
+    data = dict(data)
+    confirmed = bool(data.pop("confirm_duplicate", False))
+    return services.worker_create(by=by, data=data, confirm_duplicate=confirmed)
+
+
 @admin.register(Worker)
 class WorkerAdmin(WorkerSensitiveAdminMixin, ScopedHistoryAdmin, AgencyScopedAdmin):
-    list_display = ["__str__", "birth_date", "nir_masked", "employment", "agency"]
+    # Namesakes read apart by their columns: birth date, the NIR's last digits, agency.
+    list_display = ["worker_name", "birth_date", "nir_masked", "employment", "agency"]
     list_filter = ["employment", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["last_name", "first_name", "=nir"]
     list_select_related = ["agency"]
-    create_service = staticmethod(services.worker_create)
+    form = WorkerForm
+    change_form_template = "admin/cases/worker/change_form.html"
+    create_service = staticmethod(_worker_create)
     update_service = staticmethod(services.worker_update)
     delete_service = staticmethod(services.worker_delete)
     service_id = "worker_id"
+
+    @admin.display(description="salarié", ordering="last_name")
+    def worker_name(self, obj):
+        return obj.name
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The NIR field takes the number as typed (« 1 85 05 78 006 084 91 »): 15 characters
+        once compact, more with spaces and dots."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "nir" and field is not None:
+            field.max_length = NIR_TYPED_LENGTH
+            field.widget.attrs["maxlength"] = str(NIR_TYPED_LENGTH)
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+            field.help_text = "15 caractères ; espaces et points acceptés."
+        return field
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form = type(form.__name__, (form,), {"user": request.user})
+        if obj is not None:
+            form.base_fields.pop("confirm_duplicate", None)
+        return form
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search results and the autocomplete name each worker's agency (namesakes)."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("agency"), duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The worker's page lists their dossiers, those the reader may see."""
+        extra_context = {
+            **(extra_context or {}),
+            "worker_dossiers": selectors.dossier_list(user=request.user)
+            .filter(worker_id=object_id)
+            .select_related("worker")
+            .order_by("-contract_start", "-pk")
+            if str(object_id).isdigit()
+            else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         """A worker stays in the agency that recorded them."""

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accords.choices import dispositif_short
 from cases.api.bounds import BoundedListMixin
 from cases.api.schema import ErrorSerializer
 from cases.api.serializers import DescribedSerializerMixin
@@ -411,8 +412,9 @@ def simulate(data: dict) -> dict:
         missing = Finding(
             code="rule_set_missing",
             severity="error",
-            message=f"Aucun jeu de règles {plan.dispositif} n'est en vigueur au "
-            f"{plan.contract_start:%d/%m/%Y}.",
+            message=f"Aucun jeu de règles {dispositif_short(plan.dispositif)} n'est en vigueur "
+            f"au {plan.contract_start:%d/%m/%Y} : corrigez contract_start ou demandez à un "
+            "administrateur d'enregistrer le jeu de règles.",
             source="Référentiel des jeux de règles",
         )
         return rules_answer(None, [missing], estimate(plan.training_hours, None), [])

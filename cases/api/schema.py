@@ -20,7 +20,8 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="Message d'erreur en français.")
     code = serializers.CharField(
         help_text="Code stable de l'erreur (invalid, not_found, permission_denied, "
-        "not_authenticated, transition_blocked, transition_not_allowed, concurrent_change…)."
+        "not_authenticated, transition_blocked, transition_not_allowed, concurrent_change, "
+        "duplicate_worker…)."
     )
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),

@@ -51,6 +51,7 @@ from cases.permissions import (
 from cases.rules.obligations import dossier_obligations
 from cases.sensitive import mask_nir
 from cases.uploads import document_file_check
+from cases.validators import NIR_INVALID
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -267,7 +268,15 @@ class WorkerSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers
         required=False,
         allow_blank=True,
         help_text="NIR (numéro de sécurité sociale, 15 caractères avec la clé ; "
-        "les espaces sont ignorés).",
+        "les espaces et les points sont ignorés).",
+    )
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="À la création : vrai pour créer le salarié bien qu'un salarié de même NIR, "
+        "ou de mêmes nom, prénom et date de naissance, soit déjà enregistré (réponse 409 "
+        "`duplicate_worker` sinon). Ignoré en modification.",
     )
 
     class Meta:
@@ -301,6 +310,7 @@ class WorkerSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers
             *HEALTH_FIELDS,
             "other_agencies_branch_hours",
             "other_agencies_hours_declared_on",
+            "confirm_duplicate",
             "created",
             "updated",
         ]
@@ -343,9 +353,7 @@ class WorkerSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers
         try:
             nir.validate(compact)
         except StdnumError as exc:
-            raise serializers.ValidationError(
-                "Le NIR saisi n'est pas valide (15 caractères, clé de contrôle)."
-            ) from exc
+            raise serializers.ValidationError(NIR_INVALID) from exc
         return compact
 
     def validate_birth_date(self, value: dt.date) -> dt.date:

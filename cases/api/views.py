@@ -129,6 +129,12 @@ class WorkerViewSet(EditableViewSet):
     create_service = staticmethod(services.worker_create)
     update_service = staticmethod(services.worker_update)
     service_id = "worker_id"
+    conflict_actions = ("create",)
+    conflict_description = (
+        "Doublon probable (`duplicate_worker`) : un salarié de même NIR, ou de mêmes nom, "
+        "prénom et date de naissance, est déjà enregistré ; renvoyez avec "
+        "`confirm_duplicate: true` s'il s'agit d'une autre personne."
+    )
     filterset_class = WorkerFilter
     ordering_fields = ["last_name", "first_name", "birth_date", "created", "id"]
 
@@ -177,8 +183,16 @@ class WorkerViewSet(EditableViewSet):
         return response
 
     def perform_create(self, serializer):
-        super().perform_create(serializer)
+        data = dict(serializer.validated_data)
+        confirmed = data.pop("confirm_duplicate", False)
+        serializer.instance = services.worker_create(
+            by=self.request.user, data=data, confirm_duplicate=confirmed
+        )
         self.created = serializer.instance
+
+    def perform_update(self, serializer):
+        serializer.validated_data.pop("confirm_duplicate", None)
+        super().perform_update(serializer)
 
 
 # `POST …/{id}/fill-from-siret/`: queue the lookup in the company register (202). A comment,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from accords.models.base import TimeStampedModel
-from cases.choices import DeadlineKind, DeadlineStatus
+from cases.choices import DeadlineKind, DeadlineStatus, Silence
 
 
 class Deadline(TimeStampedModel):
@@ -47,7 +47,11 @@ class Deadline(TimeStampedModel):
     )
     source = models.CharField("source", max_length=300)
     silence = models.CharField(
-        "sens du silence", max_length=10, blank=True, help_text="accepted ou refused"
+        "sens du silence",
+        max_length=10,
+        blank=True,
+        choices=Silence.choices,
+        help_text="Ce que vaut le silence de l'AKTO à l'échéance (décision réputée).",
     )
 
     class Meta:

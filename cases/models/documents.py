@@ -4,6 +4,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from accords.choices import dispositif_short
 from accords.models.base import TimeStampedModel
 from cases.choices import Dispositif, DocumentKind, DocumentStatus
 from cases.workflow.steps import STEPS, requirement_error, step_choices
@@ -36,7 +37,10 @@ class DocumentRequirement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dispositif} · {self.transition} · {self.get_kind_display()}"
+        return (
+            f"{dispositif_short(self.dispositif)} · {self.get_transition_display()} · "
+            f"{self.get_kind_display()}"
+        )
 
     def clean(self) -> None:
         """A requirement names a step its dispositif takes and that may wait for documents."""

@@ -6,6 +6,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from accords.choices import dispositif_short
 from accords.models import FundingProgramme
 from accords.models.base import TimeStampedModel
 from cases.choices import CancellationReason, Dispositif, DossierEventKind, DossierState
@@ -232,7 +233,11 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dispositif} n° {self.pk} — {self.worker}"
+        return f"{self.dispositif_short} n° {self.pk} — {self.worker.name}"
+
+    @property
+    def dispositif_short(self) -> str:
+        return dispositif_short(self.dispositif)
 
     def clean(self) -> None:
         validate_dossier_fields(self)

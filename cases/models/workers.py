@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accords.models.base import TimeStampedModel
 from cases.choices import CertificationLevel, Employment, FitnessStatus, PublicCode
-from cases.validators import validate_nir
+from cases.validators import nir_end, validate_nir
 
 # Boolean situation fields and the public code each one stands for (DOMAIN.md §7).
 PUBLIC_FLAGS: dict[str, PublicCode] = {
@@ -123,6 +123,17 @@ class Worker(TimeStampedModel):
         indexes = [models.Index(fields=["last_name", "first_name"], name="worker_name_idx")]
 
     def __str__(self) -> str:
+        """The name and what tells namesakes apart: birth date, the NIR's last digits (as the
+        mask shows them to every role) and the agency when it is at hand (no extra query)."""
+        details = [f"né(e) le {self.birth_date:%d/%m/%Y}"] if self.birth_date else []
+        if end := nir_end(self.nir):
+            details.append(f"NIR {end}")
+        if Worker.agency.is_cached(self):
+            details.append(self.agency.name)
+        return f"{self.name} ({', '.join(details)})" if details else self.name
+
+    @property
+    def name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"
 
     def age_on(self, day: dt.date) -> int:

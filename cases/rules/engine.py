@@ -9,7 +9,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 
-from accords.params import RuleParameters
+from accords.choices import Employment, PublicCode
+from accords.params import PublicCondition, Publics, RuleParameters
+from cases.choices import CertificationLevel
 from cases.rules.dates import lasts_at_least_months, lasts_at_most_months
 from cases.rules.findings import Finding
 from cases.rules.plan import Plan
@@ -43,6 +45,54 @@ def _percent(value: Decimal) -> str:
     return f"{french_number(value * 100)} %"
 
 
+# The form fields a finding sends the reader to (their labels in the admin's forms).
+FIELD = {
+    "birth_date": "« date de naissance » (fiche du salarié)",
+    "employment": "« contrat de travail » (fiche du salarié)",
+    "highest_level": "« plus haut niveau de certification » (fiche du salarié)",
+    "branch_hours": "« heures déclarées dans la branche (autres agences, 12 derniers mois) » "
+    "(fiche du salarié)",
+    "publics": "la situation du salarié (fiche du salarié : RSA, inscription à France Travail, "
+    "handicap…)",
+    "certification": "« certification visée (code) »",
+    "contract_end": "« fin du contrat »",
+    "contract_hours": "« heures de contrat prévues »",
+    "training_hours": "« heures de formation prévues »",
+    "training_dates": "« début de la formation » et « fin de la formation »",
+    "missions": "les missions du dossier",
+}
+
+
+def public_label(code: str) -> str:
+    return str(PublicCode(code).label) if code in PublicCode.values else code
+
+
+def _labels(codes) -> str:
+    return ", ".join(sorted(public_label(code) for code in codes))
+
+
+def condition_text(condition: PublicCondition) -> str:
+    """« Demandeur d'emploi inscrit à France Travail, de 26 ans ou plus »."""
+    parts = [public_label(code) for code in sorted(condition.all_of)]
+    if condition.any_of:
+        parts.append("l'un de : " + _labels(condition.any_of))
+    text = " et ".join(parts) or "tout salarié"
+    if condition.age_min is not None and condition.age_max is not None:
+        text += f", de {condition.age_min} à {condition.age_max} ans"
+    elif condition.age_min is not None:
+        text += f", de {condition.age_min} ans ou plus"
+    elif condition.age_max is not None:
+        text += f", de {condition.age_max} ans au plus"
+    return text
+
+
+def publics_text(publics: Publics) -> str:
+    """The eligible publics, numbered: « (1) … ; (2) … »."""
+    return " ; ".join(
+        f"({index}) {condition_text(c)}" for index, c in enumerate(publics.conditions, start=1)
+    )
+
+
 def check_age(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Finding]:
     rule = p.age
     if rule is None:
@@ -51,7 +101,9 @@ def check_age(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Fi
     if rule.min is not None and age < rule.min:
         return _error(
             "age_out_of_range",
-            f"Le salarié aura {age} ans au début du contrat : l'âge minimum est {rule.min} ans.",
+            f"Le salarié aura {age} ans au début du contrat : l'âge minimum est {rule.min} ans. "
+            f"Vérifiez {FIELD['birth_date']} et le début du contrat, ou choisissez un autre "
+            "dispositif.",
             rule.source,
             "worker.birth_date",
         )
@@ -59,8 +111,13 @@ def check_age(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Fi
     if rule.max is not None and age > rule.max and not exempt:
         return _error(
             "age_out_of_range",
-            f"Le salarié aura {age} ans au début du contrat : l'âge maximum est {rule.max} ans "
-            "(sauf dérogation : handicap, création d'entreprise, sportif de haut niveau).",
+            f"Le salarié aura {age} ans au début du contrat : l'âge maximum est {rule.max} ans"
+            + (
+                f", sauf pour ces publics : {_labels(rule.exemptions)}. S'il en relève, "
+                f"indiquez-le dans {FIELD['publics']} ; sinon vérifiez {FIELD['birth_date']}."
+                if rule.exemptions
+                else f". Vérifiez {FIELD['birth_date']} ou choisissez un autre dispositif."
+            ),
             rule.source,
             "worker.birth_date",
         )
@@ -78,7 +135,9 @@ def check_publics(plan: Plan, p: RuleParameters, listing: Listing | None) -> lis
         return []
     return _error(
         "public_not_eligible",
-        "Le salarié n'appartient à aucun des publics éligibles à ce dispositif.",
+        "Le salarié n'appartient à aucun des publics éligibles à ce dispositif : "
+        f"{publics_text(rule)}. Complétez {FIELD['publics']} s'il relève de l'un d'eux, ou "
+        "choisissez un autre dispositif.",
         rule.source,
         "worker.publics",
     )
@@ -88,13 +147,18 @@ def check_employment(plan: Plan, p: RuleParameters, listing: Listing | None) -> 
     rule = p.employment
     if rule is None or plan.worker.employment in rule.values:
         return []
-    allowed = " ou ".join(sorted(rule.values))
+    allowed = " ou ".join(sorted(_employment_label(code) for code in rule.values))
     return _error(
         "employment_not_eligible",
-        f"Contrat de travail {plan.worker.employment} : ce dispositif demande un {allowed}.",
+        f"Contrat de travail : {_employment_label(plan.worker.employment)} ; ce dispositif "
+        f"demande : {allowed}. Corrigez {FIELD['employment']} ou choisissez un autre dispositif.",
         rule.source,
         "worker.employment",
     )
+
+
+def _employment_label(code: str) -> str:
+    return str(Employment(code).label) if code in Employment.values else code
 
 
 def check_seniority(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Finding]:
@@ -106,8 +170,15 @@ def check_seniority(plan: Plan, p: RuleParameters, listing: Listing | None) -> l
     return _error(
         "seniority_insufficient",
         f"Ancienneté dans la branche : {_hours(plan.worker.branch_hours_12m)} sur les "
-        f"{rule.months} derniers mois, il en faut au moins {_hours(rule.min_hours)} "
-        "(ou appartenir à un public dispensé d'ancienneté).",
+        f"{rule.months} derniers mois, il en faut au moins {_hours(rule.min_hours)}. "
+        f"Si d'autres agences l'ont employé, renseignez {FIELD['branch_hours']} ; les missions "
+        "enregistrées comptent d'elles-mêmes"
+        + (
+            f". Dispensés d'ancienneté : {publics_text(rule.exempt)} ; indiquez-le dans "
+            f"{FIELD['publics']} s'il en relève."
+            if rule.exempt.conditions
+            else "."
+        ),
         rule.exempt.source,
         "worker.branch_hours_12m",
     )
@@ -120,11 +191,16 @@ def check_max_level(plan: Plan, p: RuleParameters, listing: Listing | None) -> l
         return []
     return _error(
         "qualification_too_high",
-        f"Le salarié détient déjà une certification de niveau {level} : la Pro-A est réservée "
-        f"aux salariés sans certification de niveau {rule.below} (licence) ou plus.",
+        f"Le salarié détient déjà une certification de niveau {level} : ce dispositif est "
+        f"réservé aux salariés sans certification de niveau {rule.below} ou plus "
+        f"({_level_label(rule.below)}). Vérifiez {FIELD['highest_level']}.",
         rule.source,
         "worker.highest_level",
     )
+
+
+def _level_label(level: int) -> str:
+    return str(CertificationLevel(level).label) if level in CertificationLevel.values else ""
 
 
 def check_certification(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Finding]:
@@ -136,7 +212,8 @@ def check_certification(plan: Plan, p: RuleParameters, listing: Listing | None) 
         return _error(
             "certification_excluded",
             f"La certification {code} figure dans la liste de branche mais est exclue de "
-            "l'extension (arrêté du 29 avril 2021) : elle n'est pas éligible.",
+            "l'extension (arrêté du 29 avril 2021) : elle n'est pas éligible. Choisissez une "
+            f"autre certification de la liste dans {FIELD['certification']}.",
             rule.source,
             "plan.certification",
         )
@@ -154,7 +231,9 @@ def check_certification(plan: Plan, p: RuleParameters, listing: Listing | None) 
     return _error(
         "certification_not_listed",
         f"Certification visée : {code}. Elle doit être CléA, CléA numérique ou une "
-        "certification RNCP de la liste de branche.",
+        "certification RNCP de la liste de branche : saisissez dans "
+        f"{FIELD['certification']} CLEA, CLEA_NUMERIQUE ou un code RNCP de la liste "
+        "(ex. RNCP34860).",
         rule.source,
         "plan.certification",
     )
@@ -183,7 +262,8 @@ def check_contract_months(plan: Plan, p: RuleParameters, listing: Listing | None
     source = p.extended_months.publics.source if too_long and high != rule.max else rule.source
     return _error(
         "contract_duration_out_of_range",
-        f"Durée du contrat hors limites : {bounds}.",
+        f"Durée du contrat hors limites : {bounds}. Corrigez {FIELD['contract_end']} (ou le "
+        "début du contrat).",
         source,
         "plan.contract_end",
     )
@@ -205,7 +285,8 @@ def check_contract_hours(plan: Plan, p: RuleParameters, listing: Listing | None)
     return _error(
         "contract_hours_out_of_range",
         f"Durée totale du contrat : {_hours(hours)}, elle doit être comprise entre "
-        f"{_hours(rule.min)} et {_hours(rule.max)}.",
+        f"{_hours(rule.min)} et {_hours(rule.max)}. Corrigez {FIELD['contract_hours']} (vide : "
+        "35 h par semaine de contrat).",
         rule.source,
         "plan.contract_hours",
     )
@@ -223,14 +304,15 @@ def check_training_hours(plan: Plan, p: RuleParameters, listing: Listing | None)
     if rule.max is None:
         return _error(
             "training_hours_below_minimum",
-            f"Formation de {_hours(hours)} : il en faut au moins {_hours(rule.min)}.",
+            f"Formation de {_hours(hours)} : il en faut au moins {_hours(rule.min)}. "
+            f"Corrigez {FIELD['training_hours']}.",
             rule.source,
             "plan.training_hours",
         )
     return _error(
         "training_hours_out_of_range",
         f"Formation de {_hours(hours)} : elle doit être comprise entre {_hours(rule.min)} "
-        f"et {_hours(rule.max)}.",
+        f"et {_hours(rule.max)}. Corrigez {FIELD['training_hours']}.",
         rule.source,
         "plan.training_hours",
     )
@@ -260,7 +342,8 @@ def check_training_ratio(plan: Plan, p: RuleParameters, listing: Listing | None)
     return _error(
         "training_ratio_out_of_range",
         f"La formation représente {shown} de la durée du contrat "
-        f"({_hours(plan.training_hours)} sur {_hours(contract_hours)}) : il faut {bounds}.",
+        f"({_hours(plan.training_hours)} sur {_hours(contract_hours)}) : il faut {bounds}. "
+        f"Corrigez {FIELD['training_hours']} ou {FIELD['contract_hours']}.",
         rule.source,
         "plan.training_hours",
     )
@@ -276,7 +359,7 @@ def check_training_months(plan: Plan, p: RuleParameters, listing: Listing | None
         return []
     return _error(
         "training_duration_too_long",
-        f"La formation dure plus de {rule.max} mois.",
+        f"La formation dure plus de {rule.max} mois. Corrigez {FIELD['training_dates']}.",
         rule.source,
         "plan.training_end",
     )
@@ -292,7 +375,8 @@ def check_mission_in_contract(
     return _error(
         "mission_hours_below_minimum",
         f"Missions prévues dans le contrat : {_hours(hours)}, il en faut au moins "
-        f"{_hours(rule.min)}.",
+        f"{_hours(rule.min)}. Ajoutez ou complétez {FIELD['missions']} (heures de chaque "
+        "mission).",
         rule.source,
         "plan.mission_hours",
     )

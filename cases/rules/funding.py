@@ -6,6 +6,7 @@ An unknown rate yields `rate_unknown` and no amount: the product never guesses m
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from accords.choices import dispositif_short
 from cases.rules.findings import Finding
 
 CENT = Decimal("0.01")
@@ -70,7 +71,8 @@ def rate_unknown_finding(dispositif: str) -> Finding:
     return Finding(
         code="rate_unknown",
         severity="warning",
-        message=f"Taux à renseigner : aucun forfait horaire n'est publié pour le {dispositif} "
-        "à cette date, aucun montant n'est calculé.",
+        message="Taux à renseigner : aucun forfait horaire n'est publié pour le "
+        f"{dispositif_short(dispositif)} à cette date, aucun montant n'est calculé. Un "
+        "administrateur le saisit dans « Taux de financement » dès qu'il est publié.",
         source="Référentiel des taux de financement : aucun taux publié à cette date",
     )

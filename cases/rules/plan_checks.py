@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Sum
 from django.utils import timezone
 
+from accords.choices import dispositif_short
 from accords.params import RuleParameters
 from cases.models import Dossier, Mission
 from cases.rules import deadlines as rule_deadlines
@@ -87,8 +88,10 @@ def rule_set_missing(dossier: Dossier) -> Finding:
     return Finding(
         code="rule_set_missing",
         severity="error",
-        message=f"Aucun jeu de règles {dossier.dispositif} n'est en vigueur au "
-        f"{dossier.contract_start:%d/%m/%Y} : le dossier ne peut pas être vérifié.",
+        message=f"Aucun jeu de règles {dispositif_short(dossier.dispositif)} n'est en vigueur au "
+        f"{dossier.contract_start:%d/%m/%Y} : le dossier ne peut pas être vérifié. Corrigez le "
+        "début du contrat ou demandez à un administrateur d'enregistrer le jeu de règles "
+        "(menu « Jeux de règles »).",
         source="Référentiel des jeux de règles",
     )
 
@@ -133,7 +136,8 @@ def tutor_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
         Finding(
             code="tutor_missing",
             severity="error",
-            message=f"Le {TUTOR_LABELS[tutor]} n'est pas désigné.",
+            message=f"Le {TUTOR_LABELS[tutor]} n'est pas désigné : renseignez le champ "
+            f"« {Dossier._meta.get_field(TUTOR_FIELDS[tutor]).verbose_name} » du dossier.",
             source=params.tutors.source,
             field=TUTOR_FIELDS[tutor],
         )
@@ -149,7 +153,9 @@ def opinion_findings(dossier: Dossier, params: RuleParameters) -> list[Finding]:
         Finding(
             code="opinion_missing",
             severity="error",
-            message="L'avis favorable du pôle reconversion FPE.TT n'est pas enregistré.",
+            message="L'avis favorable du pôle reconversion FPE.TT n'est pas enregistré : "
+            f"demandez-le, puis enregistrez-le par l'étape « {STEPS['give_opinion'].label} » "
+            "(date de l'avis).",
             source=params.opinion.source,
             field="opinion_date",
         )
@@ -171,7 +177,9 @@ def reservation_findings(dossier: Dossier, params: RuleParameters) -> list[Findi
             message=(
                 f"Les fonds ont été réservés le {reserved_on:%d/%m/%Y}, après le début du contrat."
                 if late
-                else "Le contrat ne peut pas démarrer sans réservation de fonds accordée par l'AKTO."
+                else "Le contrat ne peut pas démarrer sans réservation de fonds accordée par "
+                f"l'AKTO : demandez-la, puis enregistrez-la par l'étape "
+                f"« {STEPS['reserve_funds'].label} » (date de réservation)."
             ),
             source=rule.source,
             field="funds_reserved_on",
@@ -192,7 +200,9 @@ def deposit_findings(dossier: Dossier, params: RuleParameters, today: dt.date) -
         Finding(
             code="deposit_overdue",
             severity="warning",
-            message=f"Le dépôt à l'AKTO devait être fait au plus tard le {due:%d/%m/%Y}.",
+            message=f"Le dépôt à l'AKTO devait être fait au plus tard le {due:%d/%m/%Y} : "
+            "déposez-le sur l'espace AKTO sans attendre et enregistrez l'étape "
+            f"« {STEPS['submit'].label} » avec sa date.",
             source=params.deposit.source,
             field="deposit_date",
         )
@@ -214,7 +224,8 @@ def obligation_findings(dossier: Dossier, params: RuleParameters, today: dt.date
             severity="warning",
             message=f"{found.label} : {french_number(found.hours_done)} h au "
             f"{found.window_end:%d/%m/%Y}, il en fallait au moins "
-            f"{french_number(found.hours_needed)} h ({found.rule}).",
+            f"{french_number(found.hours_needed)} h ({found.rule}). Vérifiez que toutes les "
+            "missions de la période sont enregistrées avec leurs heures.",
             source=found.source,
             field="missions",
         )

@@ -20,6 +20,7 @@ from cases.permissions import may, may_access_model
 
 # What a refused relation is called, per model (« Le salarié n° 12 n'appartient pas à vos
 # agences. »). Only the number is repeated: nothing about another agency's record is shown.
+CHOOSE_FROM_LIST = "Choisissez une valeur parmi celles que propose le formulaire."
 OUT_OF_SCOPE = {
     Agency: "L'agence n° {pk} n'est pas l'une de vos agences.",
     Worker: "Le salarié n° {pk} n'appartient pas à vos agences.",
@@ -63,7 +64,7 @@ def require_choosable(by, data: dict) -> None:
         for record in value if isinstance(value, list | tuple | set) else [value]:
             if isinstance(record, Model) and not _choosable(by, record):
                 message = OUT_OF_SCOPE.get(type(record), "L'objet n° {pk} n'est pas accessible.")
-                text = message.format(pk=record.pk)
+                text = f"{message.format(pk=record.pk)} {CHOOSE_FROM_LIST}"
                 raise OutOfScope(text, errors={field: [text]})
 
 

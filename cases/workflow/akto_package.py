@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.utils import timezone
+from django.utils.text import slugify
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -76,7 +77,7 @@ def summary_lines(dossier: Dossier) -> list[tuple[str, str]]:
     )
     companies = ", ".join(str(c) for c in dossier.client_companies.all()) or "—"
     return [
-        ("Salarié", f"{worker} — né(e) le {_date(worker.birth_date)}"),
+        ("Salarié", f"{worker.name} — né(e) le {_date(worker.birth_date)}"),
         ("Contrat de travail", worker.get_employment_display()),
         ("Agence", f"{dossier.agency} (SIRET {dossier.agency.siret})"),
         ("Dispositif", dossier.get_dispositif_display()),
@@ -103,11 +104,11 @@ def summary_pdf(dossier: Dossier, documents: list[str]) -> bytes:
     """One A4 page: the dossier's summary and the list of enclosed documents."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"Dossier {dossier.dispositif} n° {dossier.pk} — synthèse pour l'AKTO")
+    pdf.setTitle(f"Dossier {dossier} — synthèse pour l'AKTO")
     height = A4[1]
     y = height - 20 * mm
     pdf.setFont("Helvetica-Bold", 15)
-    pdf.drawString(20 * mm, y, f"Synthèse du dossier {dossier.dispositif} n° {dossier.pk}")
+    pdf.drawString(20 * mm, y, f"Synthèse du dossier {dossier.dispositif_short} n° {dossier.pk}")
     y -= 7 * mm
     pdf.setFont("Helvetica", 9)
     pdf.drawString(
@@ -132,6 +133,13 @@ def summary_pdf(dossier: Dossier, documents: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def package_file_name(index: int, requirement: DocumentRequirement, document: Document) -> str:
+    """« 03-lettre-de-mission-contrat-de-mission-formation.pdf »: the French name of the
+    document kind, as AKTO's reviewers read it, never its code."""
+    suffix = PurePath(document.file.name).suffix.lower()
+    return f"{index:02d}-{slugify(requirement.get_kind_display())[:60].strip('-')}{suffix}"
+
+
 def akto_package_build(*, dossier: Dossier) -> AktoPackage:
     """Build the ZIP; refuse, naming them, while a required document is missing."""
     pairs = required_documents(dossier)
@@ -139,18 +147,19 @@ def akto_package_build(*, dossier: Dossier) -> AktoPackage:
     if missing:
         raise PackageRefused(
             "Le paquet de dépôt AKTO ne peut pas être préparé : pièce(s) manquante(s) "
-            f"ou sans fichier : {', '.join(missing)}."
+            f"ou sans fichier : {', '.join(missing)}. Joignez le fichier de chacune dans les "
+            "pièces du dossier (statut « Reçu » ou « Validé »), puis préparez à nouveau le paquet."
         )
     buffer = io.BytesIO()
     names = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for index, (req, document) in enumerate(pairs, start=1):
-            name = f"{index:02d}-{req.kind}{PurePath(document.file.name).suffix.lower()}"
+            name = package_file_name(index, req, document)
             with document.file.open("rb") as handle:
                 archive.writestr(name, handle.read())
             names.append(f"{name} — {req.get_kind_display()}")
         archive.writestr("00-synthese.pdf", summary_pdf(dossier, names))
     return AktoPackage(
-        filename=f"depot-akto-{dossier.dispositif.lower()}-{dossier.pk}.zip",
+        filename=f"depot-akto-{slugify(dossier.dispositif_short)}-{dossier.pk}.zip",
         content=buffer.getvalue(),
     )

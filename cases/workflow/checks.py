@@ -37,7 +37,8 @@ def document_findings(dossier: Dossier, transition: str) -> list[Finding]:
         Finding(
             code="document_missing",
             severity="error",
-            message=f"Pièce manquante pour cette étape : {req.get_kind_display()}.",
+            message=f"Pièce manquante pour cette étape : {req.get_kind_display()}. Joignez-la "
+            "dans les pièces du dossier (statut « Reçu »).",
             source=req.source,
         )
         for req in missing_documents(dossier, transition)

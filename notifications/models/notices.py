@@ -55,7 +55,10 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(
-        "type", max_length=30, help_text="Rappel (created, d-3, d-1, d0, overdue), escalade…"
+        "type",
+        max_length=30,
+        help_text="Nouvelle échéance, rappel (J-3, J-1, dernier jour, dépassée), escalade "
+        "au responsable d'agence, nouvelle vérification après un changement des règles.",
     )
     level = models.CharField("niveau", max_length=10, choices=NotificationLevel.choices)
     message = models.TextField("message")
@@ -89,6 +92,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:80]
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in French: a reminder's label (ReminderOffset), « escalade » or a re-check."""
+        if self.kind == "created":
+            return "Nouvelle échéance"
+        if self.kind.startswith("recheck-"):
+            return "Nouvelle vérification (règles modifiées)"
+        key, escalated = self.kind.removesuffix("-escalation"), self.kind.endswith("-escalation")
+        offset = ReminderOffset.objects.filter(key=key).first()
+        label = offset.label if offset is not None else "Notification"
+        return f"{label} — escalade au responsable" if escalated else label
 
 
 class NotificationPreference(models.Model):

@@ -5,6 +5,7 @@ from typing import NamedTuple
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accords.choices import dispositif_short
 from cases.choices import Role
 from cases.models import Deadline, Dossier, User
 from notifications.models import Notification
@@ -134,7 +135,10 @@ def notices_insert(notices: list[NewNotice]) -> list[Inserted]:
 
 
 def dossier_label(dossier: Dossier) -> str:
-    return f"dossier {dossier.dispositif} n° {dossier.pk} ({dossier.worker})"
+    """« dossier Pro-A intérimaire n° 38 (MULLER Lucas) », from a Dossier or a sweep's row
+    (whose worker is already the name)."""
+    worker = dossier.worker if isinstance(dossier.worker, str) else dossier.worker.name
+    return f"dossier {dispositif_short(dossier.dispositif)} n° {dossier.pk} ({worker})"
 
 
 def deadline_message(deadline: Deadline, prefix: str) -> str:

@@ -165,7 +165,7 @@ def _claim(deadlines: QuerySet) -> list[DeadlineRow]:
     rows = Deadline.objects.filter(pk__in=ids).order_by().values_list(*ROW_FIELDS)
     claimed = []
     for *head, dispositif, agency_id, cw_id, cw_active, last_name, first_name in rows:
-        worker = Worker.__str__(SimpleNamespace(last_name=last_name, first_name=first_name))
+        worker = Worker.name.fget(SimpleNamespace(last_name=last_name, first_name=first_name))
         dossier = DossierRow(head[1], dispositif, agency_id, cw_id, cw_active, worker)
         claimed.append(DeadlineRow(*head, dossier=dossier))
     return claimed

@@ -39,5 +39,5 @@ def test_the_history_page_lists_the_changed_parameters(client):
     html = client.get(reverse("admin:accords_ruleset_history", args=[rule_set.pk])).content
     html = html.decode()
     assert "Modifications" in html and "Changes" not in html and "None" not in html
-    assert "Paramètres › training_hours › min :</strong>" in html
+    assert "Paramètres › Heures de formation › minimum :</strong>" in html
     assert "Hélène Garcia" in html

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cases.validators import NIR_INVALID
 from tests.factories import WorkerFactory, make_siret
 
 VALID_NIR = "185057800608491"
@@ -34,7 +35,7 @@ def test_bad_nir_is_refused_in_french(api, worker_payload):
     assert response.json() == {
         "detail": "Les données envoyées ne sont pas valides.",
         "code": "invalid",
-        "errors": {"nir": ["Le NIR saisi n'est pas valide (15 caractères, clé de contrôle)."]},
+        "errors": {"nir": [NIR_INVALID]},
     }
 
 

@@ -71,7 +71,8 @@ def test_a_mission_for_another_agencys_worker_is_refused(user, theirs):
     with pytest.raises(OutOfScope, match="n'appartient pas à vos agences") as error:
         services.mission_create(by=user, data=mission_data(foreign))
     assert error.value.errors["worker"] == [
-        f"Le salarié n° {foreign.pk} n'appartient pas à vos agences."
+        f"Le salarié n° {foreign.pk} n'appartient pas à vos agences. Choisissez une valeur "
+        "parmi celles que propose le formulaire."
     ]
     assert not Mission.objects.exists()
 

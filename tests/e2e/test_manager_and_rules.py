@@ -2,7 +2,6 @@
 real browser (screenshots 15 to 18)."""
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -121,14 +120,15 @@ def test_an_administrator_corrects_a_rule_set_and_reads_its_history(
 
     page.goto(f"{live_server.url}/admin/accords/ruleset/")
     page.locator("#result_list tr", has_text=rule_set.name).locator("th a").first.click()
-    expect(page.locator("#id_parameters")).to_be_visible()
-    parameters = json.loads(page.locator("#id_parameters").input_value())
-    parameters["training_hours"]["min"] = "175"
-    page.fill("#id_parameters", json.dumps(parameters, ensure_ascii=False, indent=2))
+    # One field per parameter, with its French label and its source (no raw JSON).
+    expect(page.locator("#id_parameters")).to_have_count(0)
+    expect(page.locator("label[for=id_training_hours__min]")).to_contain_text("minimum (h)")
+    expect(page.locator("#id_training_hours__source")).not_to_be_empty()
+    page.fill("#id_training_hours__min", "175")
     page.fill("#id_notes", "Minimum de formation relevé à 175 h (avenant de test).")
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_contain_text("modifié avec succès")
-    expect(page.locator(".field-parameters_display pre")).to_contain_text('"min": "175"')
+    expect(page.locator("#id_training_hours__min")).to_have_value("175")
     shot("17-jeu-de-regles-modifie")
     rule_set.refresh_from_db()
     assert rule_set.parameters["training_hours"]["min"] == "175"
@@ -140,7 +140,7 @@ def test_an_administrator_corrects_a_rule_set_and_reads_its_history(
     latest = history.locator("tbody tr").first
     expect(latest).to_contain_text("Hélène Garcia")
     expect(latest).to_contain_text("Modifié")
-    expect(latest).to_contain_text(f"Paramètres › training_hours › min : {before}")
+    expect(latest).to_contain_text(f"Paramètres › Heures de formation › minimum : {before}")
     expect(latest).to_contain_text("175")
     expect(latest).to_contain_text("Minimum de formation relevé à 175 h")
     today = timezone.localdate()

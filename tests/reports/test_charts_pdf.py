@@ -36,12 +36,16 @@ def test_hidden_rates_are_not_drawn_and_never_shown_as_zero(users):
     chart = charts.deposit_rate(report_for(users.cpne))
     # CPI 1 of 2, CAR 1 of 1, Pro-A 1 of 1: rates over fewer than 5 deposits are « s ».
     assert chart.series[0].values == [None, None, None] and "secret statistique" in chart.note
-    assert chart.labels == ("s", "s", "s")
+    assert chart.labels == ("masqué", "masqué", "masqué")
+    assert chart.series[0].masked == (True, True, True)
     svg = charts.rate_bars_svg(chart)
     ET.fromstring(svg)
-    assert "0 %" not in svg and ">s</text>" in svg
+    # Drawn as hidden: a hatched bar labelled « masqué », never an empty bar read as 0 %.
+    assert "0 %" not in svg and ">masqué</text>" in svg
+    assert svg.count('fill="url(#masque)"') == 3
     months = charts.stacked_bars_svg(charts.monthly_dossiers(report_for(users.cpne)))
-    assert ">0</text>" not in months and ">s</text>" in months
+    assert ">0</text>" not in months and ">masqué</text>" in months
+    assert 'fill="url(#masque)"' in months and "valeur masquée" in months
     pdf.report_pdf(report_for(users.cpne))  # reportlab leaves the hidden bars out
 
 

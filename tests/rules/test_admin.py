@@ -1,7 +1,6 @@
 """The administrator sets and dates the rules in the admin; bad parameters are refused in French."""
 
 import datetime as dt
-import json
 
 import pytest
 from django.urls import reverse
@@ -39,12 +38,16 @@ def test_parameters_without_source_are_refused(admin_client):
         "name": "CAR corrigé",
         "valid_from": "2030-01-01",
         "source": "003 — fiche CAR",
-        "parameters": json.dumps({"training_months": {"max": 9}}),
+        # The editor's fields (accords.param_fields): the parameter applies, its source is empty.
+        "training_months__on": "on",
+        "training_months__max": "9",
+        "training_months__source": "",
         "notes": "",
     }
     answer = admin_client.post(reverse("admin:accords_ruleset_add"), data)
     assert answer.status_code == 200
-    assert "la source (document et article) est obligatoire" in answer.content.decode()
+    assert "indiquez la source (texte et article)" in answer.content.decode()
+    assert not RuleSet.objects.filter(name="CAR corrigé").exists()
 
 
 def test_overlapping_rule_set_is_refused(admin_client):
@@ -53,7 +56,6 @@ def test_overlapping_rule_set_is_refused(admin_client):
         "name": "CAR bis",
         "valid_from": "2025-01-01",
         "source": "003 — fiche CAR",
-        "parameters": json.dumps({}),
         "notes": "",
     }
     answer = admin_client.post(reverse("admin:accords_ruleset_add"), data)

@@ -233,7 +233,8 @@ class TestDossier:
         assert finding.message == (
             "Missions après la formation : 60 h au 30/09/2026, il en fallait au moins 100 h "
             "(missions d'au moins 1/3 des heures de formation dans les 3 mois suivant la fin "
-            "de la formation)."
+            "de la formation). Vérifiez que toutes les missions de la période sont enregistrées "
+            "avec leurs heures."
         )
         self.mission(cdpi, dt.date(2026, 7, 6), dt.date(2026, 7, 10), "40")
         assert "post_training_missions_insufficient" not in self.codes(cdpi)

@@ -174,7 +174,10 @@ def test_admin_autocomplete_is_scoped_and_never_matches_a_nir_for_those_who_may_
     client, worker, case_worker, training_manager
 ):
     client.force_login(case_worker)
-    assert _autocomplete(client, "Mart") == ["MARTIN Alex"]  # a name, never the NIR
+    # A name, told apart from namesakes by what the mask shows to every role: never the NIR.
+    found = _autocomplete(client, "Mart")
+    assert found == [str(worker)] and found[0].startswith("MARTIN Alex (")
+    assert NIR not in found[0]
     client.force_login(UserFactory(role=Role.CASE_WORKER, agencies=[AgencyFactory()]))
     assert _autocomplete(client, "Mart") == []
     client.force_login(training_manager)

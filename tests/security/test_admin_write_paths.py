@@ -139,6 +139,8 @@ def test_a_forged_id_on_an_add_page_writes_nothing(client, world, model, model_a
         return
     add_form = model_admin.get_form(request, None, change=False)
     data = form_data(add_form(instance=template))  # a copy of agency A's record
+    if "confirm_duplicate" in add_form.base_fields:  # the copy is a deliberate duplicate
+        data["confirm_duplicate"] = "on"
     client.force_login(world.user_a)
     url = admin_url(model, "add")
     for name, related in _forgeable(add_form(), world).items():

@@ -96,6 +96,8 @@ def _body(viewset, action, world) -> dict:
             continue
         if isinstance(field, serializers.FileField):
             body[name] = SimpleUploadedFile("cerfa.pdf", PDF)
+        elif isinstance(field, serializers.BooleanField) and not hasattr(template, name):
+            body[name] = True  # a confirmation (confirm_duplicate): the copy is deliberate
         else:
             body[name] = shown[name] if name in shown else getattr(template, name)
     return body

@@ -148,9 +148,7 @@ def test_a_bad_file_is_refused_by_the_upload_checks(worker_user, agency, setting
     assert stored_files(settings) == set()
 
 
-def test_a_refused_step_keeps_no_document_and_no_file(
-    worker_user, agency, settings, freeze_today
-):
+def test_a_refused_step_keeps_no_document_and_no_file(worker_user, agency, settings, freeze_today):
     """The documents are stored, then a blocking finding refuses the step: all rolled back,
     and the files removed from disk (cases.uploads.stored_files_delete_on_failure)."""
     dossier = DossierFactory(cdpi=True, agency=agency, state=DossierState.FUNDS_RESERVED)

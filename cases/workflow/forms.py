@@ -73,8 +73,9 @@ class TransitionForm(forms.ModelForm):
         """One file field per document kind the step requires of this dossier."""
         if self.instance.pk is None:
             return
-        provided = provided_kinds(self.instance)
-        for requirement in requirements_for(self.instance, [self.step.name]):
+        requirements = list(requirements_for(self.instance, [self.step.name]))
+        provided = provided_kinds(self.instance) if requirements else set()
+        for requirement in requirements:
             if requirement.kind in self.fields:
                 continue
             missing = requirement.kind not in provided

@@ -31,9 +31,15 @@ def people(reference_data):
     return {
         "agency": agency,
         "camille": UserFactory(
-            username="camille", role=Role.CASE_WORKER, agencies=[agency], last_name="Bernard"
+            username="camille",
+            role=Role.CASE_WORKER,
+            agencies=[agency],
+            first_name="Camille",
+            last_name="Bernard",
         ),
-        "sophie": UserFactory(username="sophie", role=Role.FPETT_ADVISOR, last_name="Garnier"),
+        "sophie": UserFactory(
+            username="sophie", role=Role.FPETT_ADVISOR, first_name="Sophie", last_name="Garnier"
+        ),
     }
 
 
@@ -161,6 +167,9 @@ def test_a_car_with_the_fpett_opinion_to_closure(page: Page, live_server, people
         comment="Projet de reconversion cohérent.",
     )
     assert walk.state == DossierState.OPINION_GIVEN
+    given = Dossier.objects.get(pk=dossier.pk)
+    assert given.events.get(transition="give_opinion").actor == people["sophie"]
+    assert given.documents.get(kind="fpett_opinion").uploaded_by == people["sophie"]
     expect(page.locator("#steps")).to_have_count(0)  # nothing left for the advisor
 
     # The case worker files with AKTO and follows the contract to its end.
@@ -203,6 +212,10 @@ def test_an_unfavourable_opinion_stops_the_car_with_its_reason(
         comment=reason,
     )
     assert walk.state == DossierState.CANCELLED
+    assert (
+        Dossier.objects.get(pk=dossier.pk).events.get(transition="refuse_opinion").actor
+        == people["sophie"]
+    )
     expect(page.locator(".dossier-header .state")).to_have_text("Annulé")
     expect(page.locator("#stop-reason")).to_contain_text(f"Avis FPE.TT défavorable : {reason}")
     expect(page.locator("#timeline")).to_contain_text(reason)

@@ -74,6 +74,7 @@ class CancellationReason(models.TextChoices):
     RUPTURE = "rupture", _("Rupture du contrat")
     ABANDONMENT = "abandonment", _("Abandon du parcours")
     REFUSAL = "refusal", _("Refus (AKTO ou FPE.TT)")
+    FPETT_UNFAVOURABLE = "fpett_unfavourable", _("Avis FPE.TT défavorable")
     ERROR = "error", _("Dossier créé par erreur")
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cases.choices import FINAL_STATES, DeadlineStatus, Role
+from cases.choices import FINAL_STATES, DeadlineStatus, DossierState, Role
 from cases.models import (
     Agency,
     ClientCompany,
@@ -90,6 +90,18 @@ def dossier_list(*, user) -> QuerySet[Dossier]:
 
 def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
     return dossier.events.select_related("actor")
+
+
+def dossier_stop_reason(dossier: Dossier) -> str:
+    """Why a cancelled dossier stopped: its reason and the comment of the step that stopped
+    it (« Avis FPE.TT défavorable : … »); empty for a dossier not cancelled."""
+    if dossier.state != DossierState.CANCELLED:
+        return ""
+    event = (
+        dossier.events.filter(to_state=DossierState.CANCELLED).order_by("-created", "-pk").first()
+    )
+    reason = dossier.get_cancellation_reason_display() if dossier.cancellation_reason else ""
+    return " : ".join(filter(None, [reason, event.comment if event else ""]))
 
 
 def mission_list(*, user) -> QuerySet[Mission]:

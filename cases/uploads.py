@@ -8,6 +8,7 @@ an HTML page named `cerfa.pdf` is not a PDF.
 """
 
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -91,3 +92,22 @@ def stored_file_delete_on_commit(field_file) -> None:
             storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+@contextmanager
+def stored_files_delete_on_failure():
+    """Track the files stored inside the block; if it fails, remove them from storage.
+
+    Wrap it around an atomic block that stores new files (`tracked.append(field_file)`): the
+    database forgets their documents when the block rolls back, and this removes the files,
+    which no row holds then. Nothing is removed when the block succeeds.
+    """
+    tracked: list = []
+    try:
+        yield tracked
+    except BaseException:
+        for field_file in tracked:
+            name, storage = getattr(field_file, "name", ""), getattr(field_file, "storage", None)
+            if name and storage is not None and not Document.objects.filter(file=name).exists():
+                storage.delete(name)
+        raise

@@ -17,6 +17,9 @@ class NotificationsConfig(AppConfig):
         uid = "notifications.receivers."
         rule_set_corrected.connect(receivers.rule_set_changed, dispatch_uid=uid + "rule_set")
         cases_signals.deadline_opened.connect(receivers.deadline_opened, dispatch_uid=uid + "open")
+        cases_signals.dossier_stepped.connect(
+            receivers.dossier_stepped, dispatch_uid=uid + "stepped"
+        )
         cases_signals.dossiers_anonymised.connect(
             receivers.dossiers_anonymised, dispatch_uid=uid + "anonymised"
         )

@@ -9,7 +9,9 @@ from django.db import transaction
 from notifications.choices import EmailMode, NotificationLevel
 from notifications.models import Notification, NotificationPreference
 from notifications.services.notices import deadline_message, notify, responsible_users
+from notifications.services.opinions import OPINION_STEP, opinion_requested_notify
 from notifications.services.recheck import recheck_rule_set
+from notifications.signals import notices_created
 from notifications.tasks import email_recipient
 from notifications.tasks import recheck_rule_set as recheck_task
 
@@ -28,6 +30,14 @@ def deadline_opened(sender, *, deadline, dossier, **kwargs) -> None:
         level=NotificationLevel.INFO,
         message=deadline_message(deadline, "Nouvelle échéance"),
     )
+
+
+def dossier_stepped(sender, *, dossier, transition: str, **kwargs) -> None:
+    """A CAR awaits the FPE.TT opinion: each FPE.TT advisor gets the notice « avis demandé »
+    (e-mailed after commit to those who want each notice)."""
+    if transition == OPINION_STEP:
+        notices = opinion_requested_notify(dossier)
+        notices_created.send(sender=Notification, notices=notices)
 
 
 def rule_set_changed(sender=None, *, rule_set_id: int, **kwargs) -> None:

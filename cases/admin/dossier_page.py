@@ -12,7 +12,7 @@ from cases.models import Dossier, FundingLine
 from cases.permissions import PAY, may
 from cases.rules.findings import Finding
 from cases.rules.obligations import ObligationProgress, dossier_obligations
-from cases.selectors import pending_deadlines
+from cases.selectors import dossier_stop_reason, pending_deadlines
 from cases.workflow import checks, transitions
 from cases.workflow.steps import STEPS
 
@@ -59,6 +59,16 @@ class DossierOverview:
     obligations: list[ObligationProgress] = field(default_factory=list)
     ledger: Ledger | None = None
     may_record_payment: bool = False
+    stop_reason: str = ""
+
+    @property
+    def missing_by_step(self) -> list[tuple[str, list[str]]]:
+        """Each next step with the documents it still lacks (asked in its form)."""
+        missing: dict[str, list[str]] = {}
+        for item in self.checklist:
+            if not item.provided:
+                missing.setdefault(item.step, []).append(item.label)
+        return list(missing.items())
 
     @property
     def next_deadline(self):
@@ -73,7 +83,8 @@ def dossier_steps(dossier: Dossier, user) -> tuple[list[StepButton], list[Findin
         for finding in found:
             if finding not in findings:
                 findings.append(finding)
-        blocking = tuple(f for f in found if f.blocking)
+        # A missing document does not grey the step: its form asks for the file.
+        blocking = tuple(f for f in found if f.blocking and f.code != checks.DOCUMENT_MISSING)
         steps.append(StepButton(step.name, step.label, step.needs_form, blocking))
     return steps, findings
 
@@ -157,4 +168,5 @@ def dossier_overview(dossier: Dossier, user) -> DossierOverview:
         ledger=ledger,
         may_record_payment=bool(ledger.summary.claimed)
         and may(user, PAY, FundingLine(dossier=dossier, kind=FundingLineKind.PAID)),
+        stop_reason=dossier_stop_reason(dossier),
     )

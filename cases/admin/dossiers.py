@@ -407,18 +407,21 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
         except DossierError as error:
             return self._back_to_dossier(request, dossier, error)
         clicked = self.fsm_post_param in request.POST
-        if request.method == "POST" and clicked and step.needs_form:
+        if request.method == "POST" and clicked and transitions.needs_form(dossier, step.name):
             return HttpResponseRedirect(
                 reverse("admin:cases_dossier_transition", args=[dossier.pk, step.name])
             )
         if request.method == "POST" and clicked:
             expected = request.POST.get("_fsm_expected_state", "")
             return self._run_step(request, dossier, step, {"expected_state": expected})
+        posted = request.method == "POST"
         form = transitions.form_class(step.name)(
-            data=request.POST if request.method == "POST" else None, instance=dossier
+            data=request.POST if posted else None,
+            files=request.FILES if posted else None,
+            instance=dossier,
         )
-        if request.method == "POST" and form.is_valid():
-            return self._run_step(request, dossier, step, request.POST.dict())
+        if posted and form.is_valid():
+            return self._run_step(request, dossier, step, request.POST.dict(), form.documents())
         context = self.admin_site.each_context(request) | {
             "opts": self.opts,
             "original": dossier,
@@ -427,10 +430,10 @@ class DossierAdmin(PaymentAdminMixin, FSMAdminMixin, ScopedHistoryAdmin, AgencyS
         }
         return render(request, self.fsm_transition_form_template, context)
 
-    def _run_step(self, request, dossier, step, data: dict) -> HttpResponseRedirect:
+    def _run_step(self, request, dossier, step, data: dict, files=None) -> HttpResponseRedirect:
         try:
             services.dossier_run_transition(
-                dossier_id=dossier.pk, name=step.name, by=request.user, data=data
+                dossier_id=dossier.pk, name=step.name, by=request.user, data=data, files=files
             )
         except DossierError as error:
             return self._back_to_dossier(request, dossier, error)

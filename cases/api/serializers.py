@@ -26,6 +26,7 @@ from cases import selectors
 from cases.api.bounds import BoundedListMixin
 from cases.choices import (
     Dispositif,
+    DocumentKind,
     DocumentStatus,
     DossierEventKind,
     DossierState,
@@ -649,8 +650,16 @@ class DossierDetailSerializer(DossierSerializer):
         "liste vide pour les autres dispositifs."
     )
 
+    stop_reason = serializers.SerializerMethodField(
+        help_text="Pourquoi le dossier a été annulé : motif et commentaire de l'étape qui l'a "
+        "arrêté (ex. « Avis FPE.TT défavorable : … ») ; vide si le dossier n'est pas annulé."
+    )
+
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "obligations"]
+        fields = [*DossierSerializer.Meta.fields, "obligations", "stop_reason"]
+
+    def get_stop_reason(self, dossier) -> str:
+        return selectors.dossier_stop_reason(dossier)
 
     @extend_schema_field(ObligationSerializer(many=True))
     def get_obligations(self, dossier) -> list[dict]:
@@ -715,7 +724,8 @@ class TransitionFieldSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="Nom du champ dans le corps de la requête.")
     label = serializers.CharField(help_text="Libellé du champ.")
     type = serializers.ChoiceField(
-        choices=["date", "decimal", "string", "choice"], help_text="Type attendu."
+        choices=["date", "decimal", "string", "choice", "file"],
+        help_text="Type attendu (`file` : une pièce, envoyée en multipart/form-data).",
     )
     required = serializers.BooleanField(help_text="Le champ est-il obligatoire ?")
     choices = TransitionFieldChoiceSerializer(
@@ -771,8 +781,35 @@ class TransitionInputSerializer(DescribedSerializerMixin, serializers.ModelSeria
         return {
             name: value.isoformat() if isinstance(value, dt.date) else str(value)
             for name, value in self.validated_data.items()
-            if name != "expected_state" and value is not None
+            if name not in ("expected_state", *DocumentKind.values) and value is not None
         }
+
+    def files(self) -> dict:
+        """The documents sent with the step, by kind (multipart/form-data only)."""
+        return {
+            kind: self.validated_data[kind]
+            for kind in DocumentKind.values
+            if self.validated_data.get(kind)
+        }
+
+
+class TransitionUploadSerializer(TransitionInputSerializer):
+    """The data of a step with the documents it asks, as multipart/form-data.
+
+    One optional file field per document kind (`cerfa`, `programme`…): the step's form
+    requires those the dossier lacks among the documents the step needs (GET /transitions/
+    lists them, type `file`). Each file passes the upload checks of POST /documents/.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for kind, label in DocumentKind.choices:
+            fields[kind] = serializers.FileField(
+                required=False,
+                allow_empty_file=False,
+                help_text=f"{label} : fichier de la pièce (si l'étape la demande).",
+            )
+        return fields
 
 
 class MissionSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers.ModelSerializer):

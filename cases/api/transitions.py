@@ -7,6 +7,8 @@ from cases.workflow import transitions
 
 
 def _field_type(field: forms.Field) -> str:
+    if isinstance(field, forms.FileField):
+        return "file"
     if isinstance(field, forms.ChoiceField):
         return "choice"
     if isinstance(field, forms.DateField):

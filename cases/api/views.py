@@ -53,7 +53,12 @@ STEP_DESCRIPTION = (
     "bloquants l'empêchent (`findings`) ou si le dossier a changé entre-temps "
     "(`expected_state`). Étape inconnue ou dossier hors de vos agences : 404.\n\n"
     "Chaque étape et les champs qu'elle exige (tous obligatoires pour elle ; `comment` "
-    "facultatif sauf mention) :\n\n" + "\n".join(_step_line(step) for step in STEPS.values())
+    "facultatif sauf mention) :\n\n"
+    + "\n".join(_step_line(step) for step in STEPS.values())
+    + "\n\nUne étape qui attend des pièces les reçoit dans la même requête, en "
+    "`multipart/form-data` : un champ fichier par type de pièce (`cerfa`, `programme`…), "
+    "obligatoire tant que le dossier n'a pas reçu cette pièce (GET /transitions/ les liste, "
+    "type `file`). Si l'étape est refusée, aucune pièce n'est gardée."
 )
 
 
@@ -391,7 +396,10 @@ class DossierViewSet(EditableViewSet):
                 description="Nom de l'étape (voir GET /transitions/).",
             ),
         ],
-        request=s.TransitionInputSerializer,
+        request={
+            "application/json": s.TransitionInputSerializer,
+            "multipart/form-data": s.TransitionUploadSerializer,
+        },
         responses={200: s.DossierSerializer},
     )
     @action(
@@ -400,12 +408,13 @@ class DossierViewSet(EditableViewSet):
         url_path=r"transitions/(?P<name>[^/.]+)",
         pagination_class=None,
         filter_backends=[],
+        parser_classes=[SafeJSONParser, SafeMultiPartParser],
     )
     def run_transition(self, request, pk=None, name=None):
         if name not in STEPS:
             raise NotFound(f"L'étape « {name} » n'existe pas.")
         dossier = self.get_object()
-        data = s.TransitionInputSerializer(data=request.data)
+        data = s.TransitionUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         dossier = services.dossier_run_transition(
             dossier_id=dossier.pk,
@@ -413,6 +422,7 @@ class DossierViewSet(EditableViewSet):
             by=request.user,
             data=data.form_data(),
             expected_state=data.validated_data.get("expected_state"),
+            files=data.files(),
         )
         return Response(s.DossierSerializer(dossier, context={"request": request}).data)
 

@@ -252,7 +252,11 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
 
     @step_transition
     def give_opinion(self) -> None:
-        """CAR: record the favourable opinion of the FPE.TT (an unfavourable one cancels)."""
+        """CAR: record the favourable opinion of the FPE.TT."""
+
+    @step_transition
+    def refuse_opinion(self) -> None:
+        """CAR: record the unfavourable opinion of the FPE.TT, which stops the dossier."""
 
     @step_transition
     def request_funds(self) -> None:

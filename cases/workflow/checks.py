@@ -10,6 +10,8 @@ from cases.rules.plan_checks import rules_findings
 from cases.workflow.guards import guard_findings, missing_facts
 from cases.workflow.steps import STEPS, Check
 
+DOCUMENT_MISSING = "document_missing"
+
 
 def requirements_for(dossier: Dossier, step_names):
     """The document requirements of the steps `step_names` for this dossier (AFEST or not)."""
@@ -35,7 +37,7 @@ def missing_documents(dossier: Dossier, transition: str) -> list[DocumentRequire
 def document_findings(dossier: Dossier, transition: str) -> list[Finding]:
     return [
         Finding(
-            code="document_missing",
+            code=DOCUMENT_MISSING,
             severity="error",
             message=f"Pièce manquante pour cette étape : {req.get_kind_display()}. Joignez-la "
             "dans les pièces du dossier (statut « Reçu »).",

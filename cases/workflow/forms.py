@@ -6,6 +6,12 @@ no date in the future, and the step's date-order rules (`NotBefore`). A fact the
 once (`asks_once`) is asked only while the dossier lacks it. Validating it applies its fields to the
 dossier the service has locked. The admin shows the same forms; the API feeds them the request
 body.
+
+A step that waits for documents (the `DocumentRequirement` rows of the dossier's dispositif
+and of the step, AFEST-aware) asks for them in the same form: one file field per required
+kind, named after the kind, required while the dossier lacks that kind, optional (a
+replacement) once it has it. Each file passes the upload checks (`cases.uploads`); the service
+attaches the files in the step's transaction.
 """
 
 import datetime as dt
@@ -14,7 +20,25 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import Dossier
+from cases.uploads import document_file_check
+from cases.workflow.checks import provided_kinds, requirements_for
 from cases.workflow.steps import STEPS, Step
+
+REPLACEMENT_HELP = "Déjà reçue : joignez un fichier seulement pour la remplacer."
+
+
+class DocumentFileField(forms.FileField):
+    """A document the step needs, checked as every upload is (size, type, content)."""
+
+    def __init__(self, *, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            document_file_check(upload)
+        return upload
 
 
 class TransitionForm(forms.ModelForm):
@@ -43,6 +67,45 @@ class TransitionForm(forms.ModelForm):
         if self.step.comment_required:
             self.fields["comment"].required = True
             self.fields["comment"].help_text = "Obligatoire pour cette étape."
+        self._add_document_fields()
+
+    def _add_document_fields(self) -> None:
+        """One file field per document kind the step requires of this dossier."""
+        if self.instance.pk is None:
+            return
+        requirements = list(requirements_for(self.instance, [self.step.name]))
+        provided = provided_kinds(self.instance) if requirements else set()
+        for requirement in requirements:
+            if requirement.kind in self.fields:
+                continue
+            missing = requirement.kind not in provided
+            label = requirement.get_kind_display()
+            self.fields[requirement.kind] = DocumentFileField(
+                kind=requirement.kind,
+                label=label,
+                required=missing,
+                error_messages={
+                    "required": f"Pièce manquante pour cette étape : {label}. Joignez le fichier."
+                },
+                help_text=(
+                    f"Pièce requise pour cette étape (source : {requirement.source})."
+                    if missing
+                    else REPLACEMENT_HELP
+                ),
+            )
+
+    @property
+    def document_fields(self) -> list[str]:
+        """The names (document kinds) of the step's file fields."""
+        return [name for name, f in self.fields.items() if isinstance(f, DocumentFileField)]
+
+    def documents(self) -> dict[str, object]:
+        """The files entered, by document kind (after validation)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.document_fields
+            if self.cleaned_data.get(name)
+        }
 
     def clean_comment(self) -> str:
         return self.cleaned_data.get("comment", "").strip()
@@ -69,11 +132,14 @@ class TransitionForm(forms.ModelForm):
 
     def event_data(self) -> dict:
         """What the event records of the data entered (JSON-ready)."""
-        return {
+        data = {
             name: str(value) if value is not None else None
             for name, value in self.cleaned_data.items()
-            if name not in ("comment", "expected_state")
+            if name not in ("comment", "expected_state", *self.document_fields)
         }
+        if attached := sorted(self.documents()):
+            data["documents"] = attached
+        return data
 
 
 def _step_form(step: Step) -> type[TransitionForm]:

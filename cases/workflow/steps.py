@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from cases.choices import FINAL_STATES, DeadlineKind, Dispositif, DossierState, Role
+from cases.choices import (
+    FINAL_STATES,
+    CancellationReason,
+    DeadlineKind,
+    Dispositif,
+    DossierState,
+    Role,
+)
 
 D, S = Dispositif, DossierState
 
@@ -144,6 +151,8 @@ class Step:
     # actual training end for Pro-A (no follow-up step), dates of dossiers kept from before.
     asks_once: tuple[str, ...] = ()
     comment_required: bool = False
+    # Values the step writes itself, whatever the form says (the reason of a stop).
+    sets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # The date field of the real event the step records (AKTO's deposit, its decision…).
     on: str = ""
     not_before: tuple[NotBefore, ...] = ()
@@ -237,6 +246,21 @@ _DECLARED = (
         fields=("opinion_date",),
         on="opinion_date",
         checks=frozenset({Check.DOCUMENTS, Check.DEPOSIT_DELAY}),
+        meets=DeadlineKind.FPETT_OPINION,
+    ),
+    # An unfavourable opinion stops the CAR: its favourable opinion is mandatory (003, fiche
+    # CAR), so no later step may follow. The comment is the reason, shown on the dossier.
+    Step(
+        name="refuse_opinion",
+        label="Enregistrer l'avis défavorable",
+        target=S.CANCELLED,
+        sources=_paths(_from({D.CAR}, S.OPINION_REQUESTED)),
+        roles=STAFF_AND_FPETT,
+        fields=("opinion_date",),
+        comment_required=True,
+        sets=MappingProxyType({"cancellation_reason": CancellationReason.FPETT_UNFAVOURABLE}),
+        on="opinion_date",
+        checks=frozenset({Check.DOCUMENTS}),
         meets=DeadlineKind.FPETT_OPINION,
     ),
     Step(

@@ -6,6 +6,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from cases.exceptions import TransitionForbidden, TransitionNotAllowed
 from cases.models import Dossier
+from cases.workflow.checks import missing_documents
 from cases.workflow.forms import STEP_FORMS, TransitionForm
 from cases.workflow.steps import STEP_NAMES, STEPS
 
@@ -24,11 +25,16 @@ class AvailableTransition:
     needs_form: bool
 
 
+def needs_form(dossier: Dossier, name: str) -> bool:
+    """Whether step `name` asks for something on `dossier`: data, or a document it lacks."""
+    return STEPS[name].needs_form or bool(missing_documents(dossier, name))
+
+
 def available_transitions(dossier: Dossier, user) -> list[AvailableTransition]:
     """The steps `user` may run on `dossier` in its current state, in the order of its life."""
     offered = {t.name for t in dossier.get_available_user_state_transitions(user)}
     return [
-        AvailableTransition(name=s.name, label=s.label, needs_form=s.needs_form)
+        AvailableTransition(name=s.name, label=s.label, needs_form=needs_form(dossier, s.name))
         for s in STEPS.values()
         if s.name in offered
     ]

@@ -109,6 +109,7 @@ def test_transitions_list_gives_labels_and_fields(api, agency_a):
         "rupture",
         "abandonment",
         "refusal",
+        "fpett_unfavourable",
         "error",
     }
 
@@ -135,17 +136,34 @@ def test_transition_off_the_dispositif_path_is_409(api, agency_a):
     assert response.status_code == 409
 
 
-def test_blocking_findings_answer_409_with_findings(api, agency_a):
+def test_missing_documents_are_asked_by_the_step_400_naming_each_kind(api, agency_a):
+    """The step's form asks the documents it needs (one file field per kind it lacks)."""
     load_document_requirements()
     dossier = DossierFactory(agency=agency_a, cpi=True)
     response = run(api, dossier.pk, *SUBMIT)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {"cerfa", "programme", "quote", "calendar", "mission_letter"} <= set(errors)
+    assert errors["cerfa"] == [
+        "Pièce manquante pour cette étape : CERFA signé. Joignez le fichier."
+    ]
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.DRAFT
+
+
+def test_blocking_findings_answer_409_with_findings(api, agency_a):
+    """Beyond the documents the form asks, a blocking finding refuses the step (409)."""
+    load_document_requirements()
+    dossier = DossierFactory(
+        agency=agency_a, cdpi=True, state=DossierState.REIMBURSEMENT_REQUESTED
+    )  # no mission after the training: the obligation is not met
+    response = run(api, dossier.pk, *CLOSE)
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "transition_blocked"
-    assert {f["code"] for f in body["findings"]} == {"document_missing"}
-    assert all(f["severity"] == "error" for f in body["findings"])
+    assert "obligation_not_settled" in {f["code"] for f in body["findings"]}
     dossier.refresh_from_db()
-    assert dossier.state == DossierState.DRAFT
+    assert dossier.state == DossierState.REIMBURSEMENT_REQUESTED
 
 
 def test_findings_endpoint(api, agency_a):
@@ -224,7 +242,7 @@ def test_fpett_advisor_gives_opinion_on_any_agency_car(client_for, make_user, ag
     car = DossierFactory(agency=agency_b, car=True, state=DossierState.OPINION_REQUESTED)
     cpi = DossierFactory(agency=agency_b, cpi=True)
     listed = api.get(f"/api/v1/dossiers/{car.pk}/transitions/").json()
-    assert {t["name"] for t in listed} == {"give_opinion", "cancel"}
+    assert {t["name"] for t in listed} == {"give_opinion", "refuse_opinion", "cancel"}
     assert run(api, car.pk, *GIVE_OPINION).json()["state"] == "opinion_given"
     assert api.get(f"/api/v1/dossiers/{cpi.pk}/").status_code == 404
 

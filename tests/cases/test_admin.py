@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.choices import DossierState, Role
@@ -194,6 +195,13 @@ def test_the_fpett_advisor_sees_car_dossiers_only_and_records_the_opinion(client
     page = client.get(reverse("admin:cases_dossier_changelist")).content.decode()
     assert str(car.worker).split()[0] in page and str(cpi.worker).split()[0] not in page
     url = reverse("admin:cases_dossier_transition", args=[car.pk, "give_opinion"])
-    client.post(url, {"opinion_date": "01/03/2026", "expected_state": "opinion_requested"})
+    data = {"opinion_date": "01/03/2026", "expected_state": "opinion_requested"}
+    response = client.post(url, data)  # the opinion's document is missing: the form asks it
+    assert "Pièce manquante pour cette étape : Avis du pôle reconversion FPE.TT." in (
+        response.content.decode()
+    )
+    opinion = SimpleUploadedFile("avis.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+    client.post(url, data | {"fpett_opinion": opinion})
     car.refresh_from_db()
     assert car.state == DossierState.OPINION_GIVEN
+    assert car.documents.get(kind="fpett_opinion").uploaded_by == advisor

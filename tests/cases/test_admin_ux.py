@@ -117,7 +117,8 @@ def test_the_nir_search_is_exact(logged_in, setup):
     assert len(logged_in.get(url, {"q": worker.nir[:7]}).context["cl"].result_list) == 0
 
 
-def test_the_dossier_page_greys_a_blocked_step_with_its_reason(logged_in, setup):
+def test_the_dossier_page_lists_missing_documents_and_the_step_asks_them(logged_in, setup):
+    """A missing document no longer greys the step: the step's form asks for the file."""
     _, mine, _ = setup
     dossier = DossierFactory(cpi=True, agency=mine)
     html = logged_in.get(reverse("admin:cases_dossier_change", args=[dossier.pk])).content.decode()
@@ -126,8 +127,18 @@ def test_the_dossier_page_greys_a_blocked_step_with_its_reason(logged_in, setup)
     assert 'id="document-checklist"' in html and "CERFA signé" in html
     assert 'id="timeline"' in html and "Début du contrat" in html
     submit = html[html.index('value="submit"') - 120 : html.index('value="submit"')]
-    assert "disabled" in submit
+    assert "disabled" not in submit
     assert "Pièce manquante pour cette étape : CERFA signé." in html
+    assert "à joindre dans le formulaire de l'étape" in html
+
+
+def test_the_dossier_page_greys_a_blocked_step_with_its_reason(logged_in, setup):
+    _, mine, _ = setup
+    dossier = DossierFactory(cdpi=True, agency=mine, state="reimbursement_requested")
+    html = logged_in.get(reverse("admin:cases_dossier_change", args=[dossier.pk])).content.decode()
+    close = html[html.index('value="close"') - 120 : html.index('value="close"')]
+    assert "disabled" in close
+    assert "Le dossier ne peut pas être clôturé" in html
     cancel = html[html.index('value="cancel"') - 120 : html.index('value="cancel"')]
     assert "disabled" not in cancel
 

@@ -1,6 +1,7 @@
 """Who may run which step (cases/permissions.py)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.choices import DossierState, Role
 from cases.exceptions import DossierNotFound, TransitionForbidden
@@ -38,7 +39,11 @@ def test_the_fpett_advisor_records_the_opinion_and_nothing_else():
     advisor = UserFactory(role=Role.FPETT_ADVISOR)
     car = DossierFactory(car=True, state=DossierState.OPINION_REQUESTED)
     dossier_run_transition(
-        dossier_id=car.pk, name="give_opinion", by=advisor, data={"opinion_date": "2026-02-20"}
+        dossier_id=car.pk,
+        name="give_opinion",
+        by=advisor,
+        data={"opinion_date": "2026-02-20"},
+        files={"fpett_opinion": SimpleUploadedFile("avis.pdf", b"%PDF-1.4\n")},
     )
     with pytest.raises(TransitionForbidden):
         dossier_run_transition(dossier_id=car.pk, name="cancel", by=advisor, data=CANCEL)

@@ -50,7 +50,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     Dispositif.CAR: {
         S.DRAFT: {"request_opinion"},
-        S.OPINION_REQUESTED: {"give_opinion"},
+        S.OPINION_REQUESTED: {"give_opinion", "refuse_opinion"},
         S.OPINION_GIVEN: {"submit"},
         S.SUBMITTED: {"accept", "refuse"},
         S.REFUSED: {"amend"},
@@ -73,6 +73,7 @@ for table in EXPECTED.values():
 TARGETS = {
     "request_opinion": S.OPINION_REQUESTED,
     "give_opinion": S.OPINION_GIVEN,
+    "refuse_opinion": S.CANCELLED,
     "request_funds": S.FUNDS_REQUESTED,
     "reserve_funds": S.FUNDS_RESERVED,
     "submit": S.SUBMITTED,
@@ -108,6 +109,7 @@ def valid_data(name: str, dossier: Dossier) -> dict:
     ended = dossier.training_ended_on or dossier.training_end
     return {
         "give_opinion": {"opinion_date": day},
+        "refuse_opinion": {"opinion_date": day, "comment": "Projet hors reconversion."},
         "request_funds": {"funds_requested_on": day},
         "reserve_funds": {
             "reserved_amount": Decimal("6800.00"),

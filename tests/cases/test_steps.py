@@ -149,7 +149,7 @@ def expected_may_run(role: str, name: str, dispositif: str, state: str) -> bool:
         return dispositif == Dispositif.PRO_A_PERMANENT
     if role == Role.FPETT_ADVISOR:
         return (
-            name in ("give_opinion", "cancel")
+            name in ("give_opinion", "refuse_opinion", "cancel")
             and dispositif == Dispositif.CAR
             and state == S.OPINION_REQUESTED
         )

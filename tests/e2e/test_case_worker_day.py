@@ -145,26 +145,12 @@ def test_a_cpi_from_plan_to_closure(page: Page, live_server, world, shot, tmp_pa
     assert state_of(dossier_id) == DossierState.FUNDS_RESERVED
     shot("05-fonds-reserves")
 
-    # The deposit waits for the documents; the AKTO package refuses without them.
-    expect(page.locator("button[value=submit]")).to_be_disabled()
+    # The deposit asks for its documents in its own form; the AKTO package refuses without them.
+    expect(page.locator("button[value=submit]")).to_be_enabled()
+    expect(page.locator("#document-checklist")).to_contain_text("à joindre dans le formulaire")
     page.click("a.akto-package")
     expect(page.locator(".messagelist .error")).to_contain_text("pièce(s) manquante(s)")
     shot("06-paquet-akto-refuse")
-    for index, (kind, _) in enumerate(DOCUMENTS.items()):
-        page.click("#documents-group .add-row a")
-        page.select_option(f"#id_documents-{index}-kind", kind)
-        page.select_option(f"#id_documents-{index}-status", "received")
-        document = tmp_path / f"{kind}.pdf"
-        document.write_bytes(b"%PDF-1.4 piece de test")
-        page.set_input_files(f"#id_documents-{index}-file", str(document))
-    page.click("input[name=_continue]")
-    expect(page.locator("#document-checklist")).not_to_contain_text("manquante")
-    with page.expect_download() as download_info:
-        page.click("a.akto-package")
-    package = tmp_path / "depot.zip"
-    download_info.value.save_as(package)
-    assert "00-synthese.pdf" in zipfile.ZipFile(package).namelist()
-    shot("07-pieces-recues")
 
     # A step form refuses bad input in French and changes nothing.
     page.click("button[name=_fsm_transition_to][value=submit]")
@@ -174,13 +160,24 @@ def test_a_cpi_from_plan_to_closure(page: Page, live_server, world, shot, tmp_pa
     expect(page.locator(".errorlist").first).to_be_visible()
     expect(page.locator("body")).to_contain_text("Saisissez une date valide.")
     expect(page.locator("body")).to_contain_text("Ce champ est obligatoire.")
+    expect(page.locator("body")).to_contain_text("Pièce manquante pour cette étape : CERFA signé.")
     shot("08-formulaire-refuse")
     assert state_of(dossier_id) == DossierState.FUNDS_RESERVED
     page.fill("#id_deposit_date", fr(today))
     page.fill("#id_akto_reference", "AKTO-2026-000123")
+    for kind in DOCUMENTS:
+        document = tmp_path / f"{kind}.pdf"
+        document.write_bytes(b"%PDF-1.4 piece de test")
+        page.set_input_files(f"#id_{kind}", str(document))
+    shot("07-depot-avec-pieces")
     page.click('input[type=submit][value="Valider l\'étape"]')
     expect(page.locator(".messagelist .success")).to_contain_text("effectuée")
     assert state_of(dossier_id) == DossierState.SUBMITTED
+    with page.expect_download() as download_info:
+        page.click("a.akto-package")
+    package = tmp_path / "depot.zip"
+    download_info.value.save_as(package)
+    assert "00-synthese.pdf" in zipfile.ZipFile(package).namelist()
     shot("09-depose-akto")
 
     run_step(page, "accept", akto_decision_date=fr(today))

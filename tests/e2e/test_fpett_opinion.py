@@ -33,18 +33,21 @@ def open_dossier(page: Page, base: str, dossier: Dossier) -> None:
 
 
 def test_the_advisor_records_the_favourable_opinion_with_the_button(
-    page: Page, live_server, car, shot
+    page: Page, live_server, car, shot, tmp_path
 ):
     page.set_default_timeout(15000)
     base = live_server.url
     log_in(page, base, "sophie")
     open_dossier(page, base, car)
-    expect(page.locator("#steps button")).to_have_count(2)  # the opinion, or cancelling
+    expect(page.locator("#steps button")).to_have_count(3)  # favourable, unfavourable, cancel
     shot("19-avis-fpett-bouton")
 
     page.click("button[name=_fsm_transition_to][value=give_opinion]")
     expect(page.locator("h1")).to_have_text("Enregistrer l'avis favorable")
     page.fill("#id_opinion_date", fr(timezone.localdate()))
+    opinion = tmp_path / "avis.pdf"
+    opinion.write_bytes(b"%PDF-1.4 avis favorable")
+    page.set_input_files("#id_fpett_opinion", str(opinion))  # the opinion's document
     page.click('input[type=submit][value="Valider l\'étape"]')
 
     expect(page.locator(".messagelist .success")).to_contain_text(

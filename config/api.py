@@ -44,6 +44,7 @@ DOMAIN_STATUS = {
     "concurrent_change": status.HTTP_409_CONFLICT,
     "dossier_locked": status.HTTP_409_CONFLICT,
     "record_in_use": status.HTTP_409_CONFLICT,
+    "duplicate": status.HTTP_409_CONFLICT,
 }
 INVALID_DETAIL = "Les données envoyées ne sont pas valides."
 

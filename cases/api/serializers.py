@@ -67,23 +67,36 @@ DATE_PATTERN = r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12
 
 
 def _decimal_string_pattern(
-    max_digits: int, decimal_places: int, *, signed: bool, nonzero: bool
+    max_digits: int, places: int, *, signed: bool, nonzero: bool, maximum=None
 ) -> str:
-    """The decimal strings a field takes: digits, a point, at most `decimal_places` after it.
+    """The decimal strings a field takes: digits without leading zeros, at most `places` after
+    the point, and no more than `maximum` when it is a whole number (9999, 2000).
 
     `nonzero` (a field whose minimum is above 0): zero in any spelling is not offered.
     """
-    whole, places = max_digits - decimal_places, decimal_places
-    sign = "-?" if signed else ""
-    if not nonzero:
-        body = rf"[0-9]{{1,{whole}}}(?:\.[0-9]{{1,{places}}})?|\.[0-9]{{1,{places}}}"
+    whole = max_digits - places
+    frac = rf"(?:\.[0-9]{{1,{places}}})?"
+    if maximum is not None and maximum == int(maximum) and 1 <= maximum < 10**whole:
+        top = str(int(maximum))
+        size = len(top)
+        upper = [rf"[1-9][0-9]{{0,{size - 2}}}{frac}"] if size > 1 else []
+        for i, digit in enumerate(top):  # same length, smaller at position i
+            low = 1 if i == 0 else 0
+            if int(digit) > low:
+                rest = rf"[0-9]{{{size - i - 1}}}" if size - i - 1 else ""
+                upper.append(f"{top[:i]}[{low}-{int(digit) - 1}]{rest}{frac}")
+        upper.append(rf"{top}(?:\.0{{1,{places}}})?")
     else:
-        # 1 or more, with any decimals; or below 1, with a non-zero decimal somewhere.
+        upper = [rf"[1-9][0-9]{{0,{whole - 1}}}{frac}"]
+    if nonzero:  # below one, with a non-zero decimal somewhere
         below_one = "|".join(
             rf"0{{{zeros}}}[1-9][0-9]{{0,{places - 1 - zeros}}}" for zeros in range(places)
         )
-        body = rf"[1-9][0-9]{{0,{whole - 1}}}(?:\.[0-9]{{1,{places}}})?|0?\.(?:{below_one})"
-    return rf"^{sign}(?:{body})$"
+        small = rf"0?\.(?:{below_one})"
+    else:
+        small = rf"0{frac}|\.[0-9]{{1,{places}}}"
+    sign = "-?" if signed else ""
+    return rf"^{sign}(?:{'|'.join(upper)}|{small})$"
 
 
 class StrictDecimalField(serializers.DecimalField):
@@ -103,6 +116,7 @@ class StrictDecimalField(serializers.DecimalField):
             self.decimal_places,
             signed=signed,
             nonzero=self.min_value is not None and self.min_value > 0,
+            maximum=self.max_value,
         )
         number = {"type": "number", "multipleOf": float(Decimal(1).scaleb(-self.decimal_places))}
         if self.min_value is not None:

@@ -79,11 +79,13 @@ class IdempotencyKeyMiddleware:
             return self.get_response(request)
         fingerprint = _fingerprint(request)
         user = _api_user(request)
-        if fingerprint is None or user is None:
-            return self.get_response(request)  # the view refuses, or runs as without a key
+        if user is None:
+            return self.get_response(request)  # the view refuses
         key = _key(request.headers[HEADER])
-        if key is None:
+        if key is None:  # refused whatever the body, as the schema's pattern says
             return _error(400, KEY_INVALID, "idempotency_key_invalid")
+        if fingerprint is None:
+            return self.get_response(request)  # the view refuses, or runs as without a key
         claim, first = idempotency_key_claim(
             user=user, key=key, fingerprint=fingerprint, path=request.path
         )
@@ -201,7 +203,8 @@ SCHEMA_PARAMETER = {
     "in": "header",
     "name": HEADER,
     "required": False,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    # KEY_PATTERN, stated: 1 to 255 visible ASCII characters.
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"},
     "description": (
         "Clé choisie par le client (un UUID, par exemple) pour qu'une requête renvoyée — après "
         "une coupure, un délai dépassé — ne soit traitée qu'une fois. La première réponse "

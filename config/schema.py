@@ -50,3 +50,43 @@ class ApiAutoSchema(AutoSchema):
         for parameter in parameters:
             parameter["description"] = "Format de la réponse (à défaut de l'en-tête Accept)."
         return parameters
+
+
+# A string field of a request body: DRF refuses the NUL character in every one of them
+# (ProhibitNullCharactersValidator), so the schema says so.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def postprocess_request_strings(result, generator, request, public):
+    """drf-spectacular hook (`POSTPROCESSING_HOOKS`): what request strings may not contain."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _no_nul(component)
+    # The query string too: a NUL in a parameter is refused (400).
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                # `ordering`: an unknown field is ignored, whatever it holds (DRF).
+                if parameter.get("in") == "query" and parameter.get("name") != "ordering":
+                    _no_nul(parameter.get("schema"))
+    return result
+
+
+def _no_nul(schema) -> None:
+    if not isinstance(schema, dict):
+        return
+    if (
+        schema.get("type") == "string"
+        and not schema.get("readOnly")
+        and not {"enum", "format", "pattern"} & set(schema)
+        and schema.get("maxLength") != 0
+    ):
+        schema["pattern"] = NO_NUL_PATTERN
+    for key in ("properties", "patternProperties"):
+        for child in schema.get(key, {}).values():
+            _no_nul(child)
+    for key in ("items", "additionalProperties", "not"):
+        _no_nul(schema.get(key))
+    for key in ("oneOf", "anyOf", "allOf"):
+        for child in schema.get(key, []):
+            _no_nul(child)

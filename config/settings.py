@@ -307,6 +307,7 @@ REST_FRAMEWORK = {
     # The role table (cases.permissions) for every view that does not say otherwise.
     "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiAutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.StrictContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.StandardPagination",
     "DEFAULT_RENDERER_CLASSES": [
@@ -356,6 +357,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.idempotency.schema_postprocess",  # the Idempotency-Key header on every POST
+        "config.schema.postprocess_request_strings",  # no NUL in request strings
     ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",

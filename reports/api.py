@@ -38,6 +38,8 @@ class PdfRenderer(_FileRenderer):
 
 RENDERERS = [JSONRenderer, XlsxRenderer, CsvRenderer, PdfRenderer]
 
+# The years a period may name (reports.periods: FIRST_YEAR to LAST_YEAR, 1900–2100).
+YEAR_PATTERN = "(?:19[0-9]{2}|20[0-9]{2}|2100)"
 SCOPE_PARAMETERS = [
     OpenApiParameter(
         "scope",
@@ -46,7 +48,11 @@ SCOPE_PARAMETERS = [
         description="Périmètre : all (toutes les agences permises), company, agency ou region. "
         "Un utilisateur d'agence ne voit que ses agences.",
     ),
-    OpenApiParameter("agency", int, description="Identifiant de l'agence (scope=agency)."),
+    OpenApiParameter(
+        "agency",
+        {"type": "integer", "minimum": 0},
+        description="Identifiant de l'agence (scope=agency).",
+    ),
     OpenApiParameter("region", str, description="Nom de la région (scope=region)."),
     OpenApiParameter("company", str, description="Nom de l'entreprise (scope=company)."),
     OpenApiParameter(
@@ -92,6 +98,16 @@ class _ReportView(APIView):
 
     def resolve_scope(self, request):
         params = request.query_params
+        if params.get("scope", scope.ALL) not in scope.SCOPES:
+            raise exceptions.ValidationError(
+                {"scope": [f"Périmètre inconnu : attendu {', '.join(scope.SCOPES)}."]}
+            )
+        agency = params.get("agency")
+        if agency is not None and not (agency.isascii() and agency.isdigit()):
+            # As documented (an integer), whatever the scope it would serve.
+            raise exceptions.ValidationError(
+                {"agency": ["L'identifiant de l'agence est un nombre entier."]}
+            )
         try:
             return scope.resolve(
                 request.user,
@@ -128,14 +144,21 @@ class CpneReportView(_ReportView):
         "publics, certifications, revue du forfait Pro-A. " + FORMAT_DESCRIPTION,
         parameters=[
             OpenApiParameter(
-                "from", OpenApiTypes.DATE, description="Début de la période (AAAA-MM-JJ)."
+                "from",
+                OpenApiTypes.DATE,
+                pattern=rf"^{YEAR_PATTERN}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$",
+                description="Début de la période (AAAA-MM-JJ), avec to.",
             ),
             OpenApiParameter(
-                "to", OpenApiTypes.DATE, description="Fin de la période, incluse (AAAA-MM-JJ)."
+                "to",
+                OpenApiTypes.DATE,
+                pattern=rf"^{YEAR_PATTERN}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$",
+                description="Fin de la période, incluse (AAAA-MM-JJ), avec from.",
             ),
             OpenApiParameter(
                 "period",
                 str,
+                pattern=rf"^{YEAR_PATTERN}(?:-(?:H[12]|Q[1-4]))?$",
                 description="À la place de from/to : AAAA, AAAA-H1, AAAA-H2 ou AAAA-Q1 … Q4.",
             ),
             OpenApiParameter(
@@ -174,7 +197,11 @@ class MissionJeunesReportView(_ReportView):
         "région (accord-cadre 002 art. 2.1 et 3). " + FORMAT_DESCRIPTION,
         parameters=[
             OpenApiParameter(
-                "half", str, required=True, description="Le semestre : AAAA-H1 ou AAAA-H2."
+                "half",
+                str,
+                required=True,
+                pattern=rf"^{YEAR_PATTERN}-H[12]$",
+                description="Le semestre : AAAA-H1 ou AAAA-H2.",
             ),
             *SCOPE_PARAMETERS,
         ],

@@ -5,6 +5,7 @@ import io
 import re
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -92,6 +93,12 @@ def _sheet_name(title: str, used: set[str], key: str = "") -> str:
     return name
 
 
+def _append(ws, values) -> None:
+    """A row, without the control characters a workbook cannot hold (a region or company
+    name typed in the query string may carry them: openpyxl would raise, a 500)."""
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+
+
 def workbook_bytes(report: dict) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -101,14 +108,14 @@ def workbook_bytes(report: dict) -> bytes:
     for tbl in report["tables"]:
         ws = wb.create_sheet(_sheet_name(tbl["title"], used, tbl["key"]))
         columns = tbl["columns"]
-        ws.append([c["label"] for c in columns])
+        _append(ws, [c["label"] for c in columns])
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in tbl["rows"]:
-            ws.append([row.get(c["key"]) for c in columns])
+            _append(ws, [row.get(c["key"]) for c in columns])
         if tbl.get("totals"):
-            ws.append([tbl["totals"].get(c["key"]) for c in columns])
+            _append(ws, [tbl["totals"].get(c["key"]) for c in columns])
             for cell in ws[ws.max_row]:
                 cell.font = bold
         for index, column in enumerate(columns, start=1):
@@ -120,12 +127,12 @@ def workbook_bytes(report: dict) -> bytes:
                     if isinstance(cell.value, int | float):
                         cell.number_format = fmt
         ws.freeze_panes = "A2"
-        ws.append([])
-        ws.append([f"Source : {tbl['source']}"])
+        _append(ws, [])
+        _append(ws, [f"Source : {tbl['source']}"])
         if tbl.get("definition"):
-            ws.append([f"Définition : {tbl['definition']}"])
+            _append(ws, [f"Définition : {tbl['definition']}"])
         if _has_hidden(tbl):
-            ws.append([legend()])
+            _append(ws, [legend()])
     _sources_sheet(wb, report)
     out = io.BytesIO()
     wb.save(out)
@@ -143,20 +150,20 @@ def _has_hidden(tbl: dict) -> bool:
 
 def _sources_sheet(wb: Workbook, report: dict) -> None:
     ws = wb.create_sheet("Sources et définitions")
-    ws.append(["Élément", "Source ou définition"])
+    _append(ws, ["Élément", "Source ou définition"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    ws.append(["Rapport", report["title"]])
-    ws.append(["Période", report["period"]["label"]])
-    ws.append(["Périmètre", report["scope"]["label"]])
-    ws.append(["Produit le", report["generated_label"]])
+    _append(ws, ["Rapport", report["title"]])
+    _append(ws, ["Période", report["period"]["label"]])
+    _append(ws, ["Périmètre", report["scope"]["label"]])
+    _append(ws, ["Produit le", report["generated_label"]])
     if report["privacy"].get("note"):
-        ws.append(["Confidentialité de ce rapport", report["privacy"]["note"]])
+        _append(ws, ["Confidentialité de ce rapport", report["privacy"]["note"]])
     for label, text in DEFINITIONS:
-        ws.append([label, text])
+        _append(ws, [label, text])
     for tbl in report["tables"]:
-        ws.append([tbl["title"], f"{tbl['source']}. {tbl.get('definition') or ''}".strip()])
+        _append(ws, [tbl["title"], f"{tbl['source']}. {tbl.get('definition') or ''}".strip()])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 120
 

@@ -30,6 +30,8 @@ def cpne_links(tables: list[dict]) -> list[Relation]:
         links += _pro_a(by_key[PRO_A])
     if PUBLICS in by_key:
         links.append(_ages(by_key[PUBLICS]))
+    if PUBLICS in by_key and BY_DISPOSITIF in by_key:
+        links.append(_people(by_key))
     if CERT_TOP in by_key:
         for key in CERT_GROUPS:
             if key in by_key:
@@ -78,6 +80,16 @@ def _pro_a(pro_a: dict) -> list[Relation]:
 def _ages(publics: dict) -> Relation:
     """The three age groups split the people (when no one changes group between dossiers)."""
     return Relation((PUBLICS, TOTALS, "people"), tuple((PUBLICS, a, "people") for a in AGE_LABELS))
+
+
+def _people(by_key: dict) -> Relation:
+    """The same people in two tables: with one dossier each (the usual case), the distinct
+    people of the publics table are the dossiers not cancelled of the dispositif table. A
+    hidden count of one table must not come back from the other's total."""
+    return Relation(
+        (PUBLICS, TOTALS, "people"),
+        ((BY_DISPOSITIF, TOTALS, "in_progress"), (BY_DISPOSITIF, TOTALS, "closed")),
+    )
 
 
 def _groups(groups: dict, top: dict) -> list[Relation]:

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.db.models import Q
 from django_filters import rest_framework as filters
+from drf_spectacular.drainage import set_override
 
 from accords.models import Certification, RegisterFiche
 from cases.choices import Dispositif, DocumentKind, DocumentStatus, DossierState, Employment
@@ -52,6 +53,17 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+        # The schema states what the filter takes: a whole number within its bounds (without
+        # this, drf-spectacular documents any number, and `?accord=0` broke the contract).
+        set_override(
+            self,
+            "field",
+            {
+                "type": "integer",
+                "minimum": self.extra["min_value"],
+                "maximum": self.extra["max_value"],
+            },
+        )
 
 
 class DossierFilter(filters.FilterSet):

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from accords.choices import dispositif_short
 from cases.api.bounds import BoundedListMixin
 from cases.api.schema import ErrorSerializer
-from cases.api.serializers import DescribedSerializerMixin
+from cases.api.serializers import CERTIFICATION_CODE_SCHEMA, DescribedSerializerMixin
 from cases.choices import Dispositif, Employment, PublicCode
 from cases.rules.deadlines import plan_deadlines
 from cases.rules.engine import check_plan
@@ -98,6 +98,11 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"oneOf": [CERTIFICATION_CODE_SCHEMA, {"type": "string", "maxLength": 0}]})
+class CertificationCodeField(StrictCharField):
+    """A certification code, or "" (null also: the field says so)."""
+
+
 class LevelField(serializers.ChoiceField):
     """An integer level, as documented: DRF alone would also take "3" or 3.0."""
 
@@ -110,7 +115,7 @@ class LevelField(serializers.ChoiceField):
 @extend_schema_field(
     {
         "oneOf": [
-            {"type": "number", "minimum": 0, "maximum": 99999.99},
+            {"type": "number", "minimum": 0, "maximum": 99999.99, "multipleOf": 0.01},
             {"type": "string", "pattern": HOURS_PATTERN},
         ]
     }
@@ -236,7 +241,7 @@ class PlanInput(DescribedSerializerMixin, serializers.Serializer):
         "Heures de missions prévues dans le contrat (CIPI : au moins le minimum du jeu de "
         "règles) ; null si inconnues."
     )
-    certification = StrictCharField(
+    certification = CertificationCodeField(
         required=False,
         allow_null=True,
         allow_blank=True,

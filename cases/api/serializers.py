@@ -6,14 +6,17 @@ Every field carries a French description: the model's help text, or else its lab
 
 import datetime as dt
 import functools
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
@@ -33,6 +36,7 @@ from cases.choices import (
     FundingLineKind,
     RegisterStatus,
 )
+from cases.exceptions import DossierError
 from cases.models import (
     Agency,
     ClientCompany,
@@ -52,19 +56,118 @@ from cases.permissions import (
 from cases.rules.obligations import dossier_obligations
 from cases.sensitive import mask_nir
 from cases.uploads import document_file_check
-from cases.validators import NIR_INVALID
+from cases.validators import NIR_INVALID, validate_certification_code
 from cases.workflow.steps import STEP_FIELDS, STEPS
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
+# A certification code as `cases.validators.validate_certification_code` takes it.
+CERTIFICATION_CODE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^(?:RNCP[0-9]{3,6}|CLEA|CLEA_NUMERIQUE)$",
+}
+# The same range in the schema: a date of a year from 1900 to 2100.
+DATE_PATTERN = r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def _decimal_string_pattern(
+    max_digits: int, places: int, *, signed: bool, nonzero: bool, maximum=None
+) -> str:
+    """The decimal strings a field takes: digits without leading zeros, at most `places` after
+    the point, and no more than `maximum` when it is a whole number (9999, 2000).
+
+    `nonzero` (a field whose minimum is above 0): zero in any spelling is not offered.
+    """
+    whole = max_digits - places
+    frac = rf"(?:\.[0-9]{{1,{places}}})?"
+    if maximum is not None and maximum == int(maximum) and 1 <= maximum < 10**whole:
+        top = str(int(maximum))
+        size = len(top)
+        upper = [rf"[1-9][0-9]{{0,{size - 2}}}{frac}"] if size > 1 else []
+        for i, digit in enumerate(top):  # same length, smaller at position i
+            low = 1 if i == 0 else 0
+            if int(digit) > low:
+                rest = rf"[0-9]{{{size - i - 1}}}" if size - i - 1 else ""
+                upper.append(f"{top[:i]}[{low}-{int(digit) - 1}]{rest}{frac}")
+        upper.append(rf"{top}(?:\.0{{1,{places}}})?")
+    else:
+        upper = [rf"[1-9][0-9]{{0,{whole - 1}}}{frac}"]
+    if nonzero:  # below one, with a non-zero decimal somewhere
+        below_one = "|".join(
+            rf"0{{{zeros}}}[1-9][0-9]{{0,{places - 1 - zeros}}}" for zeros in range(places)
+        )
+        small = rf"0?\.(?:{below_one})"
+    else:
+        small = rf"0{frac}|\.[0-9]{{1,{places}}}"
+    sign = "-?" if signed else ""
+    return rf"^{sign}(?:{'|'.join(upper)}|{small})$"
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal as its schema says: a JSON number, or a string of digits ("150.5").
+
+    Served as a string ("150.50"), as before. DRF alone would also take " 150", "1.5e2" or
+    "" (as null), which the schema did not state; its documented string pattern now said
+    "-" or "" were numbers. The schema gives the bounds and the step of a number; a string
+    matches the pattern exactly or is refused.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        signed = self.min_value is None or self.min_value < 0
+        self.string_pattern = _decimal_string_pattern(
+            self.max_digits,
+            self.decimal_places,
+            signed=signed,
+            nonzero=self.min_value is not None and self.min_value > 0,
+            maximum=self.max_value,
+        )
+        number = {"type": "number", "multipleOf": float(Decimal(1).scaleb(-self.decimal_places))}
+        if self.min_value is not None:
+            number["minimum"] = float(self.min_value)
+        # Without bounds, the digits bound it (OpenAPI 3.0: exclusive bounds are flags).
+        limit = float(Decimal(10) ** (self.max_digits - self.decimal_places))
+        if self.max_value is not None:
+            number["maximum"] = float(self.max_value)
+        else:
+            number |= {"maximum": limit, "exclusiveMaximum": True}
+        if self.min_value is None:
+            number |= {"minimum": -limit, "exclusiveMinimum": True}
+        set_override(
+            self,
+            "field",
+            {"oneOf": [number, {"type": "string", "pattern": self.string_pattern}]},
+        )
+
+    def validate_empty_values(self, data):
+        if isinstance(data, str) and not data.strip():
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, str) and not re.fullmatch(self.string_pattern, data):
+            self.fail("invalid")
+        if isinstance(data, float) and abs(data - round(data, self.decimal_places)) < 1e-9:
+            # A JSON number that is a multiple of the step, but for binary floating point
+            # (0.30000000000000004): the value the client wrote.
+            data = f"{data:.{self.decimal_places}f}"
+        return super().to_internal_value(data)
 
 
 class DescribedSerializerMixin:
     """Give every field a French description: its help text, or else its label.
 
     Every writable date also gets the 1900–2100 range: a year 1 or 9999 is a typing error
-    that would otherwise reach the deadline arithmetic.
+    that would otherwise reach the deadline arithmetic. Model decimals are
+    `StrictDecimalField`s: they take what their schema states, nothing else.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: StrictDecimalField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -76,6 +179,14 @@ class DescribedSerializerMixin:
                 and not hasattr(self, f"validate_{name}")  # those call _check_date_range
             ):
                 field.validators.append(_check_date_range)
+            if not field.read_only and validate_certification_code in getattr(
+                field, "validators", ()
+            ):
+                set_override(field, "field", CERTIFICATION_CODE_SCHEMA)
+            if isinstance(field, serializers.DateField) and not field.read_only:
+                set_override(
+                    field, "field", {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+                )
             if name == "id" and not field.help_text:
                 field.help_text = "Identifiant."
             elif not field.help_text:
@@ -121,8 +232,58 @@ def _check_date_range(value: dt.date | None) -> dt.date | None:
     return value
 
 
+# What the API takes: 14 digits, spaces and dots between them ignored, with a valid key. The
+# schema names the format (`format: siret`, `format: nir`) rather than a pattern: the keys
+# (Luhn, modulo 97) cannot be said in JSON Schema, and a pattern would only describe the shape.
+SIRET_PATTERN = r"^[ .]*(?:[0-9][ .]*){14}$"
+# A NIR: 15 characters with its key, Corsica's 2A/2B as department, spaces and dots ignored
+# (`format: nir`: the key is checked by the API).
+NIR_PATTERN = r"^[ .]*(?:[0-9][ .]*){5}(?:(?:[0-9][ .]*){2}|2[ .]*[ABab][ .]*)(?:[0-9][ .]*){8}$"
+
+
+# The training provider's activity declaration number: 11 digits, or none (stated as a pattern).
+NDA_NUMBER_VALIDATOR = RegexValidator(
+    r"^[0-9]{11}$", "Le numéro de déclaration d'activité compte 11 chiffres."
+)
+
+
+class DuplicateRecord(DossierError):
+    """A record that already exists under this identifier: a 409, as any conflict."""
+
+    code = "duplicate"
+
+
+@extend_schema_field({"type": "string", "format": "siret", "minLength": 1})
+class SiretField(serializers.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "nir", "minLength": 1})
+class NirField(serializers.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+
+def _duplicate_siret_check(serializer, model, attrs, message: str):
+    siret_value = attrs.get("siret")
+    others = model.objects.filter(siret=siret_value)
+    if serializer.instance is not None:
+        others = others.exclude(pk=serializer.instance.pk)
+    if siret_value and others.exists():
+        raise DuplicateRecord(message, errors={"siret": [message]})
+
+
 class SiretMixin:
     def validate_siret(self, value: str) -> str:
+        if not re.fullmatch(SIRET_PATTERN, value):
+            raise serializers.ValidationError(
+                f"« {value} » n'est pas un numéro SIRET valide (14 chiffres, clé de contrôle)."
+            )
         compact = siret.compact(value)
         try:
             siret.validate(compact)
@@ -188,9 +349,7 @@ class RegisterFactsFields(serializers.Serializer):
 class ClientCompanySerializer(
     DescribedSerializerMixin, SiretMixin, RegisterFactsFields, serializers.ModelSerializer
 ):
-    siret = serializers.CharField(
-        max_length=20, help_text="SIRET à 14 chiffres (clé de contrôle vérifiée)."
-    )
+    siret = SiretField(help_text="SIRET à 14 chiffres (clé de contrôle vérifiée).")
 
     class Meta:
         model = ClientCompany
@@ -198,14 +357,9 @@ class ClientCompanySerializer(
         read_only_fields = [*REGISTER_FIELDS, "created", "updated"]
 
     def validate(self, attrs):
-        siret_value = attrs.get("siret")
-        others = ClientCompany.objects.filter(siret=siret_value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if siret_value and others.exists():
-            raise serializers.ValidationError(
-                {"siret": ["Une entreprise utilisatrice avec ce SIRET existe déjà."]}
-            )
+        _duplicate_siret_check(
+            self, ClientCompany, attrs, "Une entreprise utilisatrice avec ce SIRET existe déjà."
+        )
         return attrs
 
 
@@ -218,9 +372,7 @@ class TrainingProviderSerializer(
         help_text="Numéros de déclaration d'activité de l'établissement, selon le registre.",
     )
 
-    siret = serializers.CharField(
-        max_length=20, help_text="SIRET à 14 chiffres (clé de contrôle vérifiée)."
-    )
+    siret = SiretField(help_text="SIRET à 14 chiffres (clé de contrôle vérifiée).")
 
     class Meta:
         model = TrainingProvider
@@ -241,31 +393,19 @@ class TrainingProviderSerializer(
             "created",
             "updated",
         ]
-
-    def validate_nda_number(self, value: str) -> str:
-        if value and not (value.isdigit() and len(value) == 11):
-            raise serializers.ValidationError(
-                "Le numéro de déclaration d'activité compte 11 chiffres."
-            )
-        return value
+        extra_kwargs = {"nda_number": {"validators": [NDA_NUMBER_VALIDATOR]}}
 
     def validate(self, attrs):
-        siret_value = attrs.get("siret")
-        others = TrainingProvider.objects.filter(siret=siret_value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if siret_value and others.exists():
-            raise serializers.ValidationError(
-                {"siret": ["Un organisme de formation avec ce SIRET existe déjà."]}
-            )
+        _duplicate_siret_check(
+            self, TrainingProvider, attrs, "Un organisme de formation avec ce SIRET existe déjà."
+        )
         return attrs
 
 
 class WorkerSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers.ModelSerializer):
     """A worker. The health fields (AT/MP, aptitude) appear only for the roles allowed."""
 
-    nir = serializers.CharField(
-        max_length=30,
+    nir = NirField(
         required=False,
         allow_blank=True,
         help_text="NIR (numéro de sécurité sociale, 15 caractères avec la clé ; "
@@ -350,6 +490,10 @@ class WorkerSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializers
     def validate_nir(self, value: str) -> str:
         if not value:
             return ""
+        if not re.fullmatch(NIR_PATTERN, value):
+            raise serializers.ValidationError(
+                "Le NIR saisi n'est pas valide (15 caractères, clé de contrôle)."
+            )
         compact = nir.compact(value)
         try:
             nir.validate(compact)

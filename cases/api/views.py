@@ -269,6 +269,8 @@ class ClientCompanyViewSet(FillFromSiretMixin, EditableViewSet):
     create_service = staticmethod(services.client_company_create)
     update_service = staticmethod(services.client_company_update)
     service_id = "client_company_id"
+    conflict_actions = ("create", "update", "partial_update")
+    conflict_description = "Conflit : ce SIRET est déjà enregistré."
     search_fields = ["name", "siret", "city"]
     ordering_fields = ["name", "city", "id"]
 
@@ -296,6 +298,8 @@ class TrainingProviderViewSet(FillFromSiretMixin, EditableViewSet):
     create_service = staticmethod(services.training_provider_create)
     update_service = staticmethod(services.training_provider_update)
     service_id = "training_provider_id"
+    conflict_actions = ("create", "update", "partial_update")
+    conflict_description = "Conflit : ce SIRET est déjà enregistré."
     search_fields = ["name", "siret", "nda_number", "city"]
     ordering_fields = ["name", "city", "id"]
 

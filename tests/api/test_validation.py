@@ -55,7 +55,7 @@ def test_siret_checksum(api, resource):
     good = api.post(f"/api/v1/{resource}/", {"name": "X", "siret": siret}, format="json")
     assert good.status_code == 201, good.json()
     again = api.post(f"/api/v1/{resource}/", {"name": "Y", "siret": siret}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409  # a conflict with a recorded one, as the schema says
     assert "existe déjà" in again.json()["errors"]["siret"][0]
 
 

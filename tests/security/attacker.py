@@ -94,6 +94,12 @@ def relations(report: dict, groups: dict[str, dict[str, str]]) -> list[tuple]:
                 out.append((("pro_a_forfait", lb, mine), [("heures_financements", lb, theirs)]))
     if "publics" in tables:
         out.append((("publics", None, "people"), [("publics", a, "people") for a in AGES]))
+    if {"publics", "dossiers_dispositif"} <= set(tables):
+        # The same people in two tables: with one dossier each (the usual case), the distinct
+        # people of the publics table are the dossiers not cancelled of the dispositif table,
+        # in total and for a report on one dispositif.
+        dd = "dossiers_dispositif"
+        out.append((("publics", None, "people"), [(dd, None, "in_progress"), (dd, None, "closed")]))
     if "certifications_top" in tables:
         codes = [lb for lb, _ in _rows(tables["certifications_top"]) if lb is not None]
         for key, group_of in groups.items():

@@ -253,6 +253,20 @@ def client(user):
     return api
 
 
+def test_a_hidden_count_does_not_come_back_from_another_table():
+    """The same people in two tables of one report: six CAR workers, one dossier each. Every
+    CAR count is health data, hidden; the publics table's « distinct people » total, shown,
+    was the number of CAR dossiers under way — and from it every hidden dossier count of the
+    dispositif, state, month and hours tables came back (6)."""
+    agency = AgencyFactory()
+    dossiers(6, Dispositif.CAR, agency)
+    reporter = UserFactory(role=Role.CPNE_REPORTER, agencies=[])
+    report, truth = cpne(scope.resolve(reporter), None, Dispositif.CAR)
+    assert report is not None
+    assert {t["key"] for t in report["tables"]} >= {"publics", "dossiers_dispositif"}
+    assert_nothing_recovered(report, truth)
+
+
 def test_one_start_day_in_one_agency_is_refused():
     """The attack of the issue: the CPNE report narrowed to one start day in one agency named
     three workers with an AT/MP. A period must be whole months, and a cohort of 5 people."""

@@ -8,7 +8,7 @@ compares the two).
 
 from dataclasses import dataclass
 
-from accords.choices import Employment, PublicCode
+from accords.choices import AccessRoute, Employment, PublicCode
 
 INT, DECIMAL, CHOICE, CODES, BOOL, DATE, TEXT_CODES = (
     "int",
@@ -27,6 +27,8 @@ COUNTING_LABELS = {
 }
 SILENCE_LABELS = {"accepted": "vaut acceptation", "refused": "vaut refus"}
 TUTOR_LABELS = {"agency": "tuteur en agence", "eu": "tuteur en entreprise utilisatrice"}
+SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
+ROUTE_LABELS = {code: str(label) for code, label in AccessRoute.choices}
 SOCLE_LABELS = {"CLEA": "CléA", "CLEA_NUMERIQUE": "CléA numérique"}
 PUBLIC_LABELS = {code: str(label) for code, label in PublicCode.choices}
 EMPLOYMENT_LABELS = {code: str(label) for code, label in Employment.choices}
@@ -172,6 +174,16 @@ PARAMETERS: tuple[Parameter, ...] = (
         (
             Leaf("days", "délai de réponse", INT, "jours"),
             Leaf("silence", "silence de l'AKTO", CHOICE, choices=SILENCE_LABELS),
+        ),
+    ),
+    Parameter(
+        "register",
+        "Registre RNCP (certification visée)",
+        (
+            Leaf("route", "voie d'accès du contrat", CHOICE, choices=ROUTE_LABELS),
+            Leaf("unknown", "code absent du registre", CHOICE, choices=SEVERITY_LABELS),
+            Leaf("inactive", "fiche inactive au début du contrat", CHOICE, choices=SEVERITY_LABELS),
+            Leaf("route_closed", "voie d'accès fermée", CHOICE, choices=SEVERITY_LABELS),
         ),
     ),
     Parameter(

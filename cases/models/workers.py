@@ -91,7 +91,9 @@ class Worker(TimeStampedModel):
     )
 
     other_agencies_branch_hours = models.DecimalField(
-        "heures déclarées dans la branche (autres agences, 12 derniers mois)",
+        "heures déclarées dans la branche (autres agences)",
+        help_text="Heures de travail temporaire dans la branche, hors de nos agences, sur la "
+        "période d'ancienneté que le jeu de règles du dispositif retient.",
         max_digits=7,
         decimal_places=2,
         default=Decimal("0"),

@@ -50,8 +50,7 @@ FIELD = {
     "birth_date": "« date de naissance » (fiche du salarié)",
     "employment": "« contrat de travail » (fiche du salarié)",
     "highest_level": "« plus haut niveau de certification » (fiche du salarié)",
-    "branch_hours": "« heures déclarées dans la branche (autres agences, 12 derniers mois) » "
-    "(fiche du salarié)",
+    "branch_hours": "« heures déclarées dans la branche (autres agences) » (fiche du salarié)",
     "publics": "la situation du salarié (fiche du salarié : RSA, inscription à France Travail, "
     "handicap…)",
     "certification": "« certification visée (code) »",

@@ -42,6 +42,16 @@ def cdpi(case_worker, state, **kwargs):
     return dossier
 
 
+def follow_up(dossier, case_worker):
+    """« Passer au suivi des missions », recording the training's actual end (its planned one)."""
+    dossier_run_transition(
+        dossier_id=dossier.pk,
+        name="start_follow_up",
+        by=case_worker,
+        data={"training_ended_on": dossier.training_end.isoformat()},
+    )
+
+
 def claimed(case_worker, amount=D("4200.00"), hours=D("300")):
     """A CDPI whose reimbursement was requested through the step."""
     dossier = cdpi(case_worker, S.MISSION_FOLLOW_UP)
@@ -137,7 +147,7 @@ def test_a_claim_without_its_hours_or_amount_is_refused_and_writes_nothing(case_
 
 def test_steps_that_move_no_money_write_no_line(case_worker):
     dossier = cdpi(case_worker, S.IN_TRAINING)
-    dossier_run_transition(dossier_id=dossier.pk, name="start_follow_up", by=case_worker)
+    follow_up(dossier, case_worker)
     assert not dossier.funding_lines.exists()
 
 
@@ -334,7 +344,7 @@ def test_the_ledger_read_at_once_equals_the_summary(case_worker):
 def test_the_migration_copies_recorded_reservations_and_invents_nothing(case_worker):
     backfill = importlib.import_module("cases.migrations.0022_money_ledger_backfill")
     reserved = cdpi(case_worker, S.IN_TRAINING)  # amount, date and reference recorded
-    dossier_run_transition(dossier_id=reserved.pk, name="start_follow_up", by=case_worker)
+    follow_up(reserved, case_worker)
     no_amount = cdpi(case_worker, S.IN_TRAINING)
     type(no_amount).objects.filter(pk=no_amount.pk).update(reserved_amount=None)
     already = cdpi(case_worker, S.FUNDS_RESERVED)

@@ -42,6 +42,7 @@ def add_form_data(user, agency) -> dict:
         "training_start": "02/03/2026",
         "training_end": "15/02/2027",
         "planned_training_hours": "400",
+        "funding_programme": "standard",  # the form's default, which a browser sends
         "certification_code": "RNCP34860",
         "certification_title": "Préparateur de commandes",
         "agency_tutor": "Claire Tuteur",

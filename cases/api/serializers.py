@@ -567,6 +567,15 @@ class ObligationSerializer(serializers.Serializer):
         help_text="Vrai si une mission à cheval sur une limite de la période est comptée au "
         "prorata."
     )
+    window_basis = serializers.ChoiceField(
+        choices=["contract", "actual_end", "planned_end"],
+        help_text="Ce dont part la période : contract (le contrat), actual_end (la fin réelle "
+        "de la formation) ou planned_end (la fin prévue, tant que la fin réelle n'est pas "
+        "enregistrée : période provisoire).",
+    )
+    window_basis_label = serializers.CharField(
+        help_text="Ce dont part la période, en français (dit si elle est provisoire)."
+    )
 
 
 class LedgerLineSerializer(serializers.Serializer):

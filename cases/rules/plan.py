@@ -33,6 +33,9 @@ class Plan:
     training_hours: Decimal
     training_start: dt.date | None = None
     training_end: dt.date | None = None
+    # The actual training end, once a dossier records it: the windows after the training
+    # count from it (cases.rules.obligations, cases.rules.deadlines).
+    training_ended_on: dt.date | None = None
     contract_hours: Decimal | None = None
     mission_hours: Decimal | None = None
     certification: str | None = None

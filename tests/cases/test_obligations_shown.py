@@ -65,6 +65,27 @@ def test_the_dossier_page_shows_the_obligation_progress(client, case_worker, cdp
     assert "01/07/2026" in panel and "30/09/2026" in panel
     assert "au prorata" in panel and "deux missions" in panel
     assert "missions d&#x27;au moins 1/3 des heures de formation dans les 3 mois" in panel
+    assert "Période comptée depuis la fin réelle de la formation (30/06/2026)." in panel
+
+
+def test_the_dossier_page_says_a_window_is_provisional(client, case_worker, agency):
+    """003 fiche CDPI: « 3 mois suivant la fin de formation »; before the actual end is
+    recorded the window counts from the planned end, and the page says it is provisional."""
+    dossier = DossierFactory(
+        cdpi=True,
+        agency=agency,
+        case_worker=case_worker,
+        state="in_training",
+        worker__other_agencies_branch_hours=Decimal("200"),
+        training_end=TRAINING_END,
+        planned_training_hours=Decimal("300"),
+    )
+    assert dossier.training_ended_on is None
+    client.force_login(case_worker)
+    html = client.get(f"{URL}{dossier.pk}/change/").content.decode()
+    panel = html[html.index('id="obligations"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Période provisoire, comptée depuis la fin prévue de la formation (30/06/2026)" in panel
 
 
 def test_the_dossier_page_keeps_a_late_deposit_visible(client, case_worker, agency):
@@ -107,6 +128,8 @@ def test_the_api_dossier_detail_gives_the_obligations(case_worker, cdpi):
         "verdict": "unmet" if today > dt.date(2026, 9, 30) else "open",
         "verdict_label": "Non respectée" if today > dt.date(2026, 9, 30) else "En cours",
         "prorated": True,
+        "window_basis": "actual_end",
+        "window_basis_label": "Période comptée depuis la fin réelle de la formation (30/06/2026).",
     }
     assert "003" in found["source"]
     listed = api.get("/api/v1/dossiers/").json()["results"]

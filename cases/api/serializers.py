@@ -493,8 +493,8 @@ class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
         extra_kwargs = {
             "state": {"help_text": "État du dossier ; modifié uniquement par les étapes."},
             "planned_contract_hours": {
-                "help_text": "Heures de contrat prévues. Vide : 35 h par semaine calendaire "
-                "du contrat."
+                "help_text": "Heures de contrat prévues. Vide : la durée légale hebdomadaire "
+                "du jeu de règles en vigueur, par semaine calendaire du contrat."
             },
             "client_companies": {"required": False},
         }

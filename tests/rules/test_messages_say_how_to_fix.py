@@ -80,7 +80,7 @@ def test_the_seniority_finding_names_the_field_and_reads_its_figures_from_the_ru
         )
         if f.code == "seniority_insufficient"
     )
-    assert "« heures déclarées dans la branche (autres agences, 12 derniers mois) »" in (
+    assert "« heures déclarées dans la branche (autres agences, période d'ancienneté) »" in (
         finding.message
     )
     minimum = f"{params.seniority.min_hours.normalize():f}".replace(".", ",")

@@ -174,6 +174,10 @@ def test_the_migration_fills_what_the_events_prove_and_invents_nothing():
     assert "« Demander le remboursement »" in missing.message
 
 
+# The claim the reimbursement request records (the funding ledger's « demandé »).
+CLAIM = {"claimed_hours": "400", "claimed_amount": "4000"}
+
+
 @pytest.mark.django_db
 def test_the_next_step_asks_a_missing_fact_once(freeze_today):
     freeze_today(dt.date(2027, 6, 1))
@@ -187,7 +191,7 @@ def test_the_next_step_asks_a_missing_fact_once(freeze_today):
             dossier_id=dossier.pk,
             name="request_reimbursement",
             by=manager,
-            data={"reimbursement_requested_on": "2027-03-01"},
+            data={"reimbursement_requested_on": "2027-03-01", **CLAIM},
         )
     assert set(refused.value.errors) == {"training_started_on", "training_ended_on"}
     dossier_run_transition(
@@ -196,6 +200,7 @@ def test_the_next_step_asks_a_missing_fact_once(freeze_today):
         by=manager,
         data={
             "reimbursement_requested_on": "2027-03-01",
+            **CLAIM,
             "training_started_on": "2026-03-02",
             "training_ended_on": "2027-02-15",
         },

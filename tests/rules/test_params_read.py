@@ -172,9 +172,8 @@ USER_FACING = [
     "cases/dossier_validation.py",
     "notifications",
     "reports",
-    "accords/params.py",
-    "accords/param_fields.py",
-    "accords/rule_set_form.py",
+    "accords",
+    "webhooks",
 ]
 # Phrases whose figures are not a rule's, each with why (removed before the scan).
 NOT_RULE_FIGURES = (

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -194,3 +195,24 @@ def test_the_mission_risk_list_shows_each_obligation_progress(client, case_worke
     assert "69,99 h sur 70 h" in html
     assert many == few
     assert "column-obligation_progress" not in client.get(URL).content.decode()
+
+
+def test_the_mission_risk_list_says_a_window_is_provisional(client, case_worker, agency):
+    """003 fiche CDPI: before the actual training end is recorded, the list says the window's
+    end (counted from the planned end) is provisional."""
+    today = timezone.localdate()
+    dossier = DossierFactory(
+        cdpi=True,
+        agency=agency,
+        state="in_training",
+        worker__other_agencies_branch_hours=Decimal("200"),
+        contract_start=today - dt.timedelta(days=200),
+        contract_end=today + dt.timedelta(days=160),
+        training_end=today + dt.timedelta(days=5),
+        planned_training_hours=Decimal("300"),
+    )
+    window_end = dossier.training_end + relativedelta(months=3)
+    at_risk(dossier, today + dt.timedelta(days=10))  # listed among the obligations at risk
+    client.force_login(case_worker)
+    html = client.get(URL, {"mission_a_risque": "1"}).content.decode()
+    assert f"0 h sur 100 h — fin le {window_end:%d/%m/%Y} provisoire (" in html

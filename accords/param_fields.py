@@ -26,6 +26,11 @@ COUNTING_LABELS = {
     "on_training_start": "au plus tard au début de la formation",
 }
 SILENCE_LABELS = {"accepted": "vaut acceptation", "refused": "vaut refus"}
+REGISTER_ROUTE_LABELS = {
+    "professionalisation": "contrat de professionnalisation",
+    "apprenticeship": "apprentissage",
+}
+SEVERITY_LABELS = {"error": "erreur (bloque le dossier)", "warning": "avertissement"}
 TUTOR_LABELS = {"agency": "tuteur en agence", "eu": "tuteur en entreprise utilisatrice"}
 SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
 ROUTE_LABELS = {code: str(label) for code, label in AccessRoute.choices}
@@ -109,6 +114,21 @@ PARAMETERS: tuple[Parameter, ...] = (
             Leaf("list_accord_signature_date", "liste de branche : accord signé le", DATE),
         ),
     ),
+    Parameter(
+        "register",
+        "Registre RNCP (certification visée)",
+        (
+            Leaf("route", "voie d'accès exigée", CHOICE, choices=REGISTER_ROUTE_LABELS),
+            Leaf("unknown", "code absent du registre", CHOICE, choices=SEVERITY_LABELS),
+            Leaf(
+                "inactive",
+                "fiche non enregistrée au début du contrat",
+                CHOICE,
+                choices=SEVERITY_LABELS,
+            ),
+            Leaf("route_closed", "voie d'accès fermée", CHOICE, choices=SEVERITY_LABELS),
+        ),
+    ),
     _range("contract_months", "Durée du contrat", INT, "mois"),
     Parameter(
         "extended_months",
@@ -123,8 +143,12 @@ PARAMETERS: tuple[Parameter, ...] = (
         "training_ratio",
         "Part de la formation dans le contrat",
         (
-            Leaf("min", "part minimum", DECIMAL, "fraction du contrat (0,15 = 15 %)"),
-            Leaf("max", "part maximum", DECIMAL, "fraction du contrat (0,25 = 25 %)"),
+            Leaf(
+                "min", "part minimum", DECIMAL, "fraction du contrat, de 0 à 1 (0,5 pour la moitié)"
+            ),
+            Leaf(
+                "max", "part maximum", DECIMAL, "fraction du contrat, de 0 à 1 (0,5 pour la moitié)"
+            ),
             Leaf("extended_max", "part maximum allongée", DECIMAL, "fraction du contrat"),
             Leaf(
                 "extended_certifications",
@@ -190,6 +214,18 @@ PARAMETERS: tuple[Parameter, ...] = (
         "reimbursement",
         "Demande de remboursement",
         (Leaf("days_after_training", "délai après la fin de la formation", INT, "jours"),),
+    ),
+    Parameter(
+        "weekly_hours",
+        "Durée légale hebdomadaire du travail",
+        (
+            Leaf(
+                "hours",
+                "heures de contrat par semaine calendaire, si le dossier n'en prévoit pas",
+                DECIMAL,
+                "h par semaine",
+            ),
+        ),
     ),
 )
 

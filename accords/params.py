@@ -164,6 +164,15 @@ class Reimbursement:
 
 
 @dataclass(frozen=True)
+class WeeklyHours:
+    """The legal weekly working time: a plan's contract hours when it gives none (per
+    calendar week of the contract; Code du travail L3121-27)."""
+
+    hours: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
 class RuleParameters:
     publics: Publics | None = None
     age: AgeRange | None = None
@@ -186,6 +195,7 @@ class RuleParameters:
     deposit: Deposit | None = None
     decision: Decision | None = None
     reimbursement: Reimbursement | None = None
+    weekly_hours: WeeklyHours | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -341,7 +351,17 @@ _READERS = {
         days_after_training=_int(d.get("days_after_training"), f"{n}.days_after_training") or 0,
         source=_source(d, n),
     ),
+    "weekly_hours": lambda d, n: WeeklyHours(
+        hours=_positive(d.get("hours"), f"{n}.hours"), source=_source(d, n)
+    ),
 }
+
+
+def _positive(value: Any, name: str) -> Decimal:
+    number = _decimal(value, name)
+    if not number:
+        raise ParameterError(f"« {name} » : un nombre d'heures supérieur à zéro est attendu.")
+    return number
 
 
 def _choice(value: Any, choices: tuple[str, ...], name: str) -> str:

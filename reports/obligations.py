@@ -6,7 +6,8 @@ test_obligations_sql.py` compares these verdicts with the Python ones, dossier b
 generated data.
 
 - Windows: CIPI (`mission_in_contract`) the contract, both ends included; CDPI, CAR
-  (`mission_after_training`) the day after the training end to the training end + N months.
+  (`mission_after_training`) the day after the training end to the training end + N months,
+  the training end being the actual one when recorded, else the planned one (`after_basis`).
 - A mission counts its hours × its calendar days inside the window ÷ its calendar days,
   rounded to the cent (half up) mission by mission. SQLite computes in floating point: each
   part gets 1e-9 before rounding, so that an exact half cent rounds up as Python's decimal
@@ -135,7 +136,7 @@ def _after(attribute: str):
 
 def _window_end(params):
     rule = params.mission_after_training
-    return AddMonths(F("training_end"), rule.window_months) if rule else None
+    return AddMonths(F("after_basis"), rule.window_months) if rule else None
 
 
 def _hours_done(window_start: str, window_end: str):
@@ -154,20 +155,24 @@ def obligation_rows(qs: QuerySet, *, as_of: dt.date, rule_sets=None) -> QuerySet
     """The cohort's CIPI, CDPI and CAR dossiers, each with its obligations in SQL.
 
     Annotations: `in_done`/`in_needed` (missions in the contract), `after_done`, `after_num`,
-    `after_den`, `after_start`, `after_end` (missions after the training), `assessed` (every
+    `after_den`, `after_basis` (the actual training end, else the planned one), `after_start`,
+    `after_end` (missions after the training), `assessed` (every
     window closed before `as_of`) and `met` (every obligation met). `rule_sets`: those of
     `obligation_rule_sets()`, read once by a caller that needs them too.
     """
     rule_sets = obligation_rule_sets() if rule_sets is None else rule_sets
     rows = qs.filter(dispositif__in=OBLIGATION_DISPOSITIFS).annotate(
+        after_basis=Coalesce(F("training_ended_on"), F("training_end"), output_field=DateField())
+    )
+    rows = rows.annotate(
         in_needed=_by_rule_set(rule_sets, _min_hours, HOURS),
         after_num=_by_rule_set(rule_sets, _after("numerator"), IntegerField()),
         after_den=_by_rule_set(rule_sets, _after("denominator"), IntegerField()),
         after_end=_by_rule_set(rule_sets, _window_end, DateField()),
-        after_start=AddDays(F("training_end"), 1),
+        after_start=AddDays(F("after_basis"), 1),
     )
     has_in = Q(in_needed__isnull=False)
-    has_after = Q(after_num__isnull=False, training_end__isnull=False)
+    has_after = Q(after_num__isnull=False, after_basis__isnull=False)
     rows = rows.annotate(
         in_done=Case(When(has_in, then=_hours_done("contract_start", "contract_end"))),
         after_done=Case(When(has_after, then=_hours_done("after_start", "after_end"))),

@@ -140,7 +140,8 @@ class FundingRate(TimeStampedModel):
         decimal_places=3,
         null=True,
         blank=True,
-        help_text="Ex. 0,30 pour 30 % du surcoût (règle FPE.TT du 1er juillet 2024).",
+        help_text="Fraction du surcoût, de 0 à 1 (0,5 pour la moitié), telle que la source du "
+        "taux la fixe (règle FPE.TT du 1er juillet 2024 pour les publics prioritaires).",
     )
     date_basis = models.CharField(
         "date de référence",

@@ -65,6 +65,12 @@ def _working_days_after(start: int, days: int, subdiv: str | None, departement: 
     return dates.add_working_days(dt.date.fromordinal(start), days, departement).toordinal()
 
 
+def _actual_end(t: Timeline) -> int | None:
+    """The actual training end the dossier records (the follow-up step, or the reimbursement
+    request for Pro-A): the training ends as planned in generated data."""
+    return t.training_end if t.follow_up or t.state in TRAINING_ENDED else None
+
+
 @cache
 def _months_after(day: int, months: int) -> int:
     return dates.add_months(dt.date.fromordinal(day), months).toordinal()
@@ -398,7 +404,7 @@ class Chunk:
                 akto_reference,
                 ctx.day(t.decision),
                 ctx.day(t.training_start if t.state in TRAINING_STARTED else None),
-                ctx.day(t.training_end if t.follow_up or t.state in TRAINING_ENDED else None),
+                ctx.day(_actual_end(t)),
                 ctx.day(t.reimbursement),
                 f"{claim[0]}.00" if claim else None,
                 _euros(claim[1]) if claim else None,
@@ -684,7 +690,7 @@ class Chunk:
             found.append(
                 (
                     "reimbursement_request",
-                    t.training_end + params.reimbursement.days_after_training,
+                    (_actual_end(t) or t.training_end) + params.reimbursement.days_after_training,
                     LABELS["reimbursement_request"],
                     params.reimbursement.source,
                     "",
@@ -700,6 +706,7 @@ class Chunk:
             contract_end=dt.date.fromordinal(t.end),
             training_end=dt.date.fromordinal(t.training_end),
             training_hours=Decimal(t.training_hours),
+            training_ended_on=dt.date.fromordinal(_actual_end(t)) if _actual_end(t) else None,
         )
 
     def mission_met(self, obligations, missions) -> bool:

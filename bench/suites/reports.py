@@ -28,7 +28,7 @@ def _dialect(vendor: str) -> dict[str, str]:
             "delay": "(d.deposit_date - d.contract_start)",
             "plus_years": "(w.birth_date + INTERVAL '{n} years')",
             "seeker_plus_1": "(w.job_seeker_since + INTERVAL '1 year')",
-            "after_start": "(d.training_end + 1)",
+            "after_start": "(COALESCE(d.training_ended_on, d.training_end) + 1)",
             "part": 'ROUND(m.hours * (LEAST(m."end", {end}) - GREATEST(m.start, {start}) + 1) '
             '/ (m."end" - m.start + 1), 2)',
         }
@@ -37,7 +37,7 @@ def _dialect(vendor: str) -> dict[str, str]:
         "delay": "(JULIANDAY(d.deposit_date) - JULIANDAY(d.contract_start))",
         "plus_years": "DATE(w.birth_date, '+{n} years')",
         "seeker_plus_1": "DATE(w.job_seeker_since, '+1 years')",
-        "after_start": "DATE(d.training_end, '+1 day')",
+        "after_start": "DATE(COALESCE(d.training_ended_on, d.training_end), '+1 day')",
         "part": 'ROUND(CAST(m.hours AS REAL) * (JULIANDAY(MIN(m."end", {end})) '
         "- JULIANDAY(MAX(m.start, {start})) + 1) "
         '/ (JULIANDAY(m."end") - JULIANDAY(m.start) + 1) + 1e-9, 2)',

@@ -162,7 +162,8 @@ def _progress_text(found) -> str:
     days = f"{found.days_left} j" if found.verdict == OPEN else found.verdict_label.lower()
     return (
         f"{french_number(found.hours_done)} h sur {french_number(found.hours_needed)} h — "
-        f"fin le {found.window_end:%d/%m/%Y} ({days})"
+        f"fin le {found.window_end:%d/%m/%Y}{' provisoire' if found.provisional else ''} "
+        f"({days})"
     )
 
 

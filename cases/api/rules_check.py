@@ -33,20 +33,31 @@ from cases.rules.in_force import (
 from cases.rules.plan import Plan, WorkerSituation
 from cases.validators import validate_certification_code
 
+# Schema descriptions: static text, so no figure — each finding's message prints the figures
+# of the rule set in force, and names its source (tests/rules/test_params_read.py).
 FINDING_CODES = {
     "public_not_eligible": "le salarié n'appartient à aucun des publics du dispositif",
-    "age_out_of_range": "moins de 16 ans ; CAI : plus de 29 ans sans dérogation",
+    "age_out_of_range": "âge au début du contrat hors des bornes du jeu de règles (CAI : sauf "
+    "publics dispensés de l'âge maximum)",
     "employment_not_eligible": "contrat de travail non éligible (Pro-A : CDII ou CDI ; CAR : CTT ou CDII)",
-    "seniority_insufficient": "CDPI : moins de 150 h dans la branche sur 12 mois",
-    "qualification_too_high": "Pro-A : certification de niveau 6 ou plus déjà détenue",
+    "seniority_insufficient": "CDPI : heures dans la branche sous le minimum du jeu de règles, "
+    "sur sa période d'ancienneté",
+    "qualification_too_high": "Pro-A : certification déjà détenue d'un niveau égal ou supérieur "
+    "au plafond du jeu de règles",
     "certification_not_listed": "Pro-A : ni CléA ni certification de la liste de branche",
     "certification_excluded": "Pro-A : certification exclue de l'extension (mention (1))",
-    "contract_duration_out_of_range": "durée du contrat en mois hors limites",
-    "contract_hours_out_of_range": "CIPI : durée totale hors 140–315 h",
-    "training_hours_out_of_range": "CIPI 70–245 h, CDPI 140–525 h",
-    "training_hours_below_minimum": "CPI, Pro-A : moins de 150 h de formation",
-    "training_ratio_out_of_range": "part de la formation hors limites (15–25 %, CAI ≥ 25 %)",
-    "training_duration_too_long": "CAR : formation de plus de 9 mois",
+    "contract_duration_out_of_range": "durée du contrat en mois hors des bornes du jeu de règles",
+    "contract_hours_out_of_range": "CIPI : durée totale du contrat hors des bornes du jeu de "
+    "règles",
+    "contract_hours_unknown": "heures de contrat absentes et durée légale hebdomadaire absente "
+    "du jeu de règles : les règles qui les lisent ne peuvent pas être vérifiées",
+    "training_hours_out_of_range": "CIPI, CDPI : heures de formation hors des bornes du jeu de "
+    "règles",
+    "training_hours_below_minimum": "CPI, Pro-A : heures de formation sous le minimum du jeu de "
+    "règles",
+    "training_ratio_out_of_range": "part de la formation dans le contrat hors des bornes du jeu "
+    "de règles",
+    "training_duration_too_long": "CAR : formation plus longue que le maximum du jeu de règles",
     "mission_hours_below_minimum": "CIPI : heures de missions prévues dans le contrat sous le "
     "minimum du jeu de règles",
     "certification_unknown": "registre RNCP chargé : le code visé n'y figure pas "
@@ -61,11 +72,15 @@ FINDING_CODES = {
 DEADLINE_KINDS = {
     "fpett_opinion": "avis favorable du FPE.TT avant la demande à l'AKTO (CAR)",
     "fund_reservation": "réservation des fonds accordée avant le début du contrat (CIPI, CDPI)",
-    "akto_deposit": "dépôt à l'AKTO (CPI, CAI, Pro-A : 5 jours ; CAR : au début de la formation)",
-    "akto_decision": "décision de l'AKTO (20 jours ; silence vaut acceptation ou refus), "
-    "comptée ici depuis le dernier jour de dépôt ; un dossier la compte depuis son dépôt",
+    "akto_deposit": "dépôt à l'AKTO dans le délai du jeu de règles en vigueur, compté comme il "
+    "le dit (jours calendaires ou ouvrables après le début du contrat, ou au plus tard au "
+    "début de la formation)",
+    "akto_decision": "décision de l'AKTO dans le délai du jeu de règles en vigueur (son silence "
+    "vaut acceptation ou refus, comme il le dit), comptée ici depuis le dernier jour de "
+    "dépôt ; un dossier la compte depuis son dépôt",
     "mission_obligation": "fin de la période où l'obligation de missions est appréciée "
-    "(CIPI : le contrat ; CDPI, CAR : les mois suivant la fin de la formation)",
+    "(CIPI : le contrat ; CDPI, CAR : les mois du jeu de règles suivant la fin de la "
+    "formation, réelle une fois enregistrée, sinon prévue)",
     "reimbursement_request": "demande de remboursement à l'AKTO après la formation, quand le "
     "jeu de règles en fixe le délai",
 }
@@ -186,8 +201,9 @@ class WorkerInput(DescribedSerializerMixin, serializers.Serializer):
         allow_null=True,
         default=None,
         error_messages={"min_value": "Les heures ne peuvent pas être négatives."},
-        help_text="Heures travaillées dans la branche du travail temporaire sur les 12 "
-        "derniers mois (CDPI : 150 h au moins) ; nombre ou chaîne décimale, null vaut 0.",
+        help_text="Heures travaillées dans la branche du travail temporaire sur la période "
+        "d'ancienneté du jeu de règles en vigueur (CDPI : au moins son minimum) ; nombre ou "
+        "chaîne décimale, null vaut 0.",
     )
 
 
@@ -234,8 +250,8 @@ class PlanInput(DescribedSerializerMixin, serializers.Serializer):
         required=True,
     )
     contract_hours = _hours_field(
-        "Durée totale du contrat en heures (CIPI : 140 à 315 h) ; null : 35 h par semaine "
-        "calendaire du contrat."
+        "Durée totale du contrat en heures (CIPI : dans les bornes du jeu de règles) ; null : "
+        "la durée légale hebdomadaire du jeu de règles par semaine calendaire du contrat."
     )
     mission_hours = _hours_field(
         "Heures de missions prévues dans le contrat (CIPI : au moins le minimum du jeu de "

@@ -638,8 +638,8 @@ class DossierSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
         extra_kwargs = {
             "state": {"help_text": "État du dossier ; modifié uniquement par les étapes."},
             "planned_contract_hours": {
-                "help_text": "Heures de contrat prévues. Vide : 35 h par semaine calendaire "
-                "du contrat."
+                "help_text": "Heures de contrat prévues. Vide : la durée légale hebdomadaire "
+                "du jeu de règles en vigueur, par semaine calendaire du contrat."
             },
             "client_companies": {"required": False},
         }
@@ -711,6 +711,15 @@ class ObligationSerializer(serializers.Serializer):
     prorated = serializers.BooleanField(
         help_text="Vrai si une mission à cheval sur une limite de la période est comptée au "
         "prorata."
+    )
+    window_basis = serializers.ChoiceField(
+        choices=["contract", "actual_end", "planned_end"],
+        help_text="Ce dont part la période : contract (le contrat), actual_end (la fin réelle "
+        "de la formation) ou planned_end (la fin prévue, tant que la fin réelle n'est pas "
+        "enregistrée : période provisoire).",
+    )
+    window_basis_label = serializers.CharField(
+        help_text="Ce dont part la période, en français (dit si elle est provisoire)."
     )
 
 

@@ -103,7 +103,8 @@ class Dossier(ConcurrentTransitionMixin, TimeStampedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99999"))],
-        help_text="Vide : 35 h par semaine calendaire du contrat.",
+        help_text="Vide : la durée légale hebdomadaire du jeu de règles, par semaine calendaire du "
+        "contrat.",
     )
     funding_programme = models.CharField(
         "programme de financement",

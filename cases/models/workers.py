@@ -91,9 +91,9 @@ class Worker(TimeStampedModel):
     )
 
     other_agencies_branch_hours = models.DecimalField(
-        "heures déclarées dans la branche (autres agences)",
-        help_text="Heures de travail temporaire dans la branche, hors de nos agences, sur la "
-        "période d'ancienneté que le jeu de règles du dispositif retient.",
+        "heures déclarées dans la branche (autres agences, période d'ancienneté)",
+        help_text="Heures dans la branche du travail temporaire chez d'autres agences, sur la "
+        "période d'ancienneté du jeu de règles en vigueur (CDPI).",
         max_digits=7,
         decimal_places=2,
         default=Decimal("0"),

@@ -8,7 +8,6 @@ import holidays
 from dateutil.relativedelta import relativedelta
 
 ONE_DAY = dt.timedelta(days=1)
-HOURS_PER_WEEK = Decimal("35")
 CENT = Decimal("0.01")
 
 # Départements whose public holidays differ from the national calendar (holidays' subdivisions).
@@ -43,10 +42,11 @@ def calendar_days_inclusive(start: dt.date, end: dt.date) -> int:
     return (end - start).days + 1
 
 
-def default_contract_hours(start: dt.date, end: dt.date) -> Decimal:
-    """35 h per calendar week of the contract, start and end included (DOMAIN.md §7)."""
+def default_contract_hours(start: dt.date, end: dt.date, weekly_hours: Decimal) -> Decimal:
+    """`weekly_hours` (the rule set's legal weekly working time) per calendar week of the
+    contract, start and end included (DOMAIN.md §7), to the cent."""
     days = Decimal(calendar_days_inclusive(start, end))
-    return (HOURS_PER_WEEK * days / Decimal(7)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(weekly_hours) * days / Decimal(7)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def subdivision(departement: str | None) -> str | None:

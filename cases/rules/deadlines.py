@@ -4,6 +4,9 @@ The one computation of them: the simulator (`POST /api/v1/rules/check`), the cre
 and the dossier's stored deadlines (`cases.deadlines.expected_deadlines`) all read
 `plan_deadlines`.
 
+The mission obligation and the reimbursement request count from the actual training end once
+the dossier records it (`Plan.training_ended_on`), else from the planned end.
+
 The counting rule is a parameter of the rule set: calendar days or *jours ouvrables* counted
 from the day after the start, or "on the training start" (due that very day).
 """
@@ -104,9 +107,11 @@ def plan_deadlines(
     if obligations:
         last = max(obligations, key=lambda o: o.window_end)
         found.append(_deadline("mission_obligation", last.window_end, last.source, departement))
-    if params.reimbursement and plan.training_end:
-        # 003 (CIPI, CDPI, CAR): after the training; the delay is a parameter.
-        due = dates.add_calendar_days(plan.training_end, params.reimbursement.days_after_training)
+    ended = plan.training_ended_on or plan.training_end
+    if params.reimbursement and ended:
+        # 003 (CIPI, CDPI, CAR): after the training — its actual end once recorded, like the
+        # mission obligation's window; the delay is a parameter.
+        due = dates.add_calendar_days(ended, params.reimbursement.days_after_training)
         found.append(
             _deadline("reimbursement_request", due, params.reimbursement.source, departement)
         )

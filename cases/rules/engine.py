@@ -50,7 +50,8 @@ FIELD = {
     "birth_date": "« date de naissance » (fiche du salarié)",
     "employment": "« contrat de travail » (fiche du salarié)",
     "highest_level": "« plus haut niveau de certification » (fiche du salarié)",
-    "branch_hours": "« heures déclarées dans la branche (autres agences) » (fiche du salarié)",
+    "branch_hours": "« heures déclarées dans la branche (autres agences, période d'ancienneté) » "
+    "(fiche du salarié)",
     "publics": "la situation du salarié (fiche du salarié : RSA, inscription à France Travail, "
     "handicap…)",
     "certification": "« certification visée (code) »",
@@ -278,15 +279,50 @@ def _month_bounds(low: int | None, high: int | None) -> str:
 
 def check_contract_hours(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Finding]:
     rule = p.contract_hours
-    hours = plan.effective_contract_hours
-    if rule is None or _within(hours, rule.min, rule.max):
+    hours = plan.effective_contract_hours(p.weekly_hours)
+    if rule is None or hours is None or _within(hours, rule.min, rule.max):
         return []
     return _error(
         "contract_hours_out_of_range",
         f"Durée totale du contrat : {_hours(hours)}, elle doit être comprise entre "
-        f"{_hours(rule.min)} et {_hours(rule.max)}. Corrigez {FIELD['contract_hours']} (vide : "
-        "35 h par semaine de contrat).",
+        f"{_hours(rule.min)} et {_hours(rule.max)}. Corrigez {FIELD['contract_hours']}"
+        f"{_weekly_default(p)}.",
         rule.source,
+        "plan.contract_hours",
+    )
+
+
+def _weekly_default(p: RuleParameters) -> str:
+    """What an empty « heures de contrat prévues » means, with the rule set's figure."""
+    if p.weekly_hours is None:
+        return ""
+    return f" (vide : {_hours(p.weekly_hours.hours)} par semaine de contrat)"
+
+
+def _needs_contract_hours(plan: Plan, p: RuleParameters) -> bool:
+    """Whether a rule of the rule set reads the plan's contract hours."""
+    in_contract = p.mission_in_contract is not None and p.mission_in_contract.min is not None
+    return (
+        p.training_ratio is not None
+        or p.contract_hours is not None
+        or (in_contract and plan.mission_hours is None)
+    )
+
+
+def check_weekly_hours(plan: Plan, p: RuleParameters, listing: Listing | None) -> list[Finding]:
+    """A rule reads the contract hours, the plan gives none and the rule set does not give the
+    legal weekly working time to count them from: say so instead of checking silently less."""
+    if plan.contract_hours is not None or p.weekly_hours is not None:
+        return []
+    if not _needs_contract_hours(plan, p):
+        return []
+    return _error(
+        "contract_hours_unknown",
+        f"Les heures de contrat ne sont pas renseignées et le jeu de règles ne donne pas la "
+        f"durée légale hebdomadaire pour les compter : renseignez {FIELD['contract_hours']}, "
+        "ou demandez à un administrateur de compléter le jeu de règles (menu « Jeux de "
+        "règles », « Durée légale hebdomadaire du travail »).",
+        "Jeu de règles en vigueur (paramètre « Durée légale hebdomadaire du travail » absent)",
         "plan.contract_hours",
     )
 
@@ -321,7 +357,9 @@ def check_training_ratio(plan: Plan, p: RuleParameters, listing: Listing | None)
     rule = p.training_ratio
     if rule is None:
         return []
-    contract_hours = plan.effective_contract_hours
+    contract_hours = plan.effective_contract_hours(p.weekly_hours)
+    if contract_hours is None:
+        return []  # check_weekly_hours says what is missing
     high = rule.max
     if rule.extended_max is not None and plan.certification in rule.extended_certifications:
         high = rule.extended_max
@@ -368,8 +406,8 @@ def check_mission_in_contract(
     plan: Plan, p: RuleParameters, listing: Listing | None
 ) -> list[Finding]:
     rule = p.mission_in_contract
-    hours = plan.effective_mission_hours
-    if rule is None or rule.min is None or hours >= rule.min:
+    hours = plan.effective_mission_hours(p.weekly_hours)
+    if rule is None or rule.min is None or hours is None or hours >= rule.min:
         return []
     return _error(
         "mission_hours_below_minimum",
@@ -389,6 +427,7 @@ CHECKS: tuple[Callable[[Plan, RuleParameters, Listing | None], list[Finding]], .
     check_max_level,
     check_certification,
     check_contract_months,
+    check_weekly_hours,
     check_contract_hours,
     check_training_hours,
     check_training_ratio,

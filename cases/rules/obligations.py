@@ -7,7 +7,10 @@ The rules (DOMAIN.md §3; the numbers come from the rule set, never from this co
 - CDPI, CAR (`mission_after_training`, 003 fiches CDPI, CAR): missions in the `window_months`
   months after the training ends — window from the day after the training end to the training
   end + N months, that day included — totalling at least `numerator`/`denominator` of the
-  training hours. The hours needed are that share rounded up to the cent, so that « done ≥
+  training hours. The training end is the **actual** one (`Dossier.training_ended_on`,
+  recorded by « Passer au suivi des missions ») once recorded: the texts count from the end of
+  the training that took place. Until then the window counts from the planned end and is
+  provisional (`window_basis` = `planned_end`, said in `window_basis_label`). The hours needed are that share rounded up to the cent, so that « done ≥
   needed » is exactly « done × denominator ≥ training hours × numerator ».
 
 Only hours worked inside the window count. A mission that straddles a window boundary counts
@@ -47,6 +50,21 @@ LABELS = {
     IN_CONTRACT: "Missions pendant le contrat",
     AFTER_TRAINING: "Missions après la formation",
 }
+# What the window counts from: the contract, the actual training end or the planned one.
+CONTRACT, ACTUAL_END, PLANNED_END = "contract", "actual_end", "planned_end"
+
+
+def window_basis_label(basis: str, day: dt.date) -> str:
+    """What the window counts from, in words: a case worker sees when it is provisional."""
+    if basis == ACTUAL_END:
+        return f"Période comptée depuis la fin réelle de la formation ({day:%d/%m/%Y})."
+    if basis == PLANNED_END:
+        return (
+            f"Période provisoire, comptée depuis la fin prévue de la formation ({day:%d/%m/%Y}) : "
+            "elle suivra la fin réelle dès qu'elle sera enregistrée (« Passer au suivi des "
+            "missions »)."
+        )
+    return "Période du contrat."
 
 
 @dataclass(frozen=True)
@@ -68,10 +86,20 @@ class Obligation:
     hours_needed: Decimal
     rule: str
     source: str
+    window_basis: str = CONTRACT
+    basis_date: dt.date | None = None
 
     @property
     def label(self) -> str:
         return LABELS[self.kind]
+
+    @property
+    def provisional(self) -> bool:
+        return self.window_basis == PLANNED_END
+
+    @property
+    def window_basis_label(self) -> str:
+        return window_basis_label(self.window_basis, self.basis_date)
 
 
 @dataclass(frozen=True)
@@ -89,10 +117,16 @@ class ObligationProgress:
     days_left: int
     verdict: str
     prorated: bool
+    window_basis: str = CONTRACT
+    window_basis_label: str = ""
 
     @property
     def verdict_label(self) -> str:
         return VERDICT_LABELS[self.verdict]
+
+    @property
+    def provisional(self) -> bool:
+        return self.window_basis == PLANNED_END
 
     @property
     def hours_missing(self) -> Decimal:
@@ -136,8 +170,13 @@ def obligations_for(
     contract_end: dt.date,
     training_end: dt.date | None,
     training_hours: Decimal,
+    training_ended_on: dt.date | None = None,
 ) -> list[Obligation]:
-    """The obligations the rule set gives these dates and hours (none without a window)."""
+    """The obligations the rule set gives these dates and hours (none without a window).
+
+    `training_end` is the planned end, `training_ended_on` the actual one: the window after
+    the training counts from the actual end when known, else (provisionally) the planned one.
+    """
     found = []
     rule = params.mission_in_contract
     if rule is not None and rule.min is not None:
@@ -152,16 +191,19 @@ def obligations_for(
             )
         )
     after = params.mission_after_training
-    if after is not None and training_end is not None:
+    ended = training_ended_on or training_end
+    if after is not None and ended is not None:
         share = Decimal(training_hours) * after.numerator / after.denominator
         found.append(
             Obligation(
                 kind=AFTER_TRAINING,
-                window_start=training_end + dates.ONE_DAY,
-                window_end=dates.add_months(training_end, after.window_months),
+                window_start=ended + dates.ONE_DAY,
+                window_end=dates.add_months(ended, after.window_months),
                 hours_needed=share.quantize(CENT, rounding=ROUND_CEILING),
                 rule=_after_training_text(after),
                 source=after.source,
+                window_basis=ACTUAL_END if training_ended_on else PLANNED_END,
+                basis_date=ended,
             )
         )
     return found
@@ -174,6 +216,7 @@ def plan_obligation_rules(plan: Plan, params: RuleParameters) -> list[Obligation
         contract_end=plan.contract_end,
         training_end=plan.training_end,
         training_hours=plan.training_hours,
+        training_ended_on=plan.training_ended_on,
     )
 
 
@@ -215,6 +258,8 @@ def progress(
         days_left=max((obligation.window_end - today).days, 0),
         verdict=verdict,
         prorated=prorated,
+        window_basis=obligation.window_basis,
+        window_basis_label=obligation.window_basis_label,
     )
 
 
@@ -232,6 +277,7 @@ def dossier_obligation_rules(dossier: Dossier, params: RuleParameters) -> list[O
         contract_end=dossier.contract_end,
         training_end=dossier.training_end,
         training_hours=dossier.planned_training_hours,
+        training_ended_on=dossier.training_ended_on,
     )
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from accords.params import WeeklyHours
 from cases.rules.dates import default_contract_hours
 
 
@@ -33,6 +34,9 @@ class Plan:
     training_hours: Decimal
     training_start: dt.date | None = None
     training_end: dt.date | None = None
+    # The actual training end, once a dossier records it: the windows after the training
+    # count from it (cases.rules.obligations, cases.rules.deadlines).
+    training_ended_on: dt.date | None = None
     contract_hours: Decimal | None = None
     mission_hours: Decimal | None = None
     certification: str | None = None
@@ -41,16 +45,20 @@ class Plan:
     def age(self) -> int:
         return self.worker.age_on(self.contract_start)
 
-    @property
-    def effective_contract_hours(self) -> Decimal:
-        """The planned contract hours, or 35 h per calendar week of the contract."""
+    def effective_contract_hours(self, weekly: WeeklyHours | None) -> Decimal | None:
+        """The planned contract hours, or the rule set's legal weekly working time per
+        calendar week of the contract; None when neither is known."""
         if self.contract_hours is not None:
             return self.contract_hours
-        return default_contract_hours(self.contract_start, self.contract_end)
+        if weekly is None:
+            return None
+        return default_contract_hours(self.contract_start, self.contract_end, weekly.hours)
 
-    @property
-    def effective_mission_hours(self) -> Decimal:
+    def effective_mission_hours(self, weekly: WeeklyHours | None) -> Decimal | None:
         """The planned mission hours, or what the contract leaves after the training."""
         if self.mission_hours is not None:
             return self.mission_hours
-        return max(self.effective_contract_hours - self.training_hours, Decimal("0"))
+        contract_hours = self.effective_contract_hours(weekly)
+        if contract_hours is None:
+            return None
+        return max(contract_hours - self.training_hours, Decimal("0"))

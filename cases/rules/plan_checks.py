@@ -78,6 +78,7 @@ def dossier_plan(dossier: Dossier, params: RuleParameters | None = None) -> Plan
         contract_end=dossier.contract_end,
         training_start=dossier.training_start,
         training_end=dossier.training_end,
+        training_ended_on=dossier.training_ended_on,
         training_hours=dossier.planned_training_hours,
         contract_hours=dossier.planned_contract_hours,
         certification=dossier.certification_code or None,

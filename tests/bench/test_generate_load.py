@@ -30,6 +30,8 @@ from cases.rules.obligations import MET, dossier_obligations
 from notifications.models import Notification
 
 S = DossierState
+TRAINING_RECORDED = {S.IN_TRAINING, S.MISSION_FOLLOW_UP, S.REIMBURSEMENT_REQUESTED, S.CLOSED}
+ENDED_RECORDED = {S.MISSION_FOLLOW_UP, S.REIMBURSEMENT_REQUESTED, S.CLOSED}
 TODAY = dt.date(2026, 11, 23)
 N = 300
 MODELS = [
@@ -128,8 +130,26 @@ def test_lifecycle_fields_follow_the_state(loaded):
         assert d.worker.agency_id == d.agency_id
         assert d.rule_set == rule_set_in_force(d.dispositif, d.contract_start), d.pk
         # Nothing recorded in the future.
-        for day in (d.deposit_date, d.akto_decision_date, d.funds_reserved_on, d.opinion_date):
+        for day in (
+            d.deposit_date,
+            d.akto_decision_date,
+            d.funds_reserved_on,
+            d.opinion_date,
+            d.training_started_on,
+            d.training_ended_on,
+            d.reimbursement_requested_on,
+        ):
             assert day is None or day <= TODAY, d.pk
+        # The actual training dates: recorded by their steps, in order, before what follows.
+        if d.state in TRAINING_RECORDED:
+            assert d.training_started_on, d.pk
+        if d.state in ENDED_RECORDED:
+            assert d.training_ended_on, d.pk
+        if d.training_ended_on:
+            assert d.training_started_on <= d.training_ended_on, d.pk
+            assert d.training_ended_on <= (d.reimbursement_requested_on or TODAY), d.pk
+        elif d.state != S.CANCELLED:
+            assert d.state not in ENDED_RECORDED, d.pk
 
 
 def test_a_sample_of_rows_passes_model_validation(loaded):

@@ -174,8 +174,8 @@ def test_the_migration_fills_what_the_events_prove_and_invents_nothing():
     assert "« Demander le remboursement »" in missing.message
 
 
-# What the reimbursement request claims (the funding ledger's claim line).
-CLAIM = {"claimed_hours": "400", "claimed_amount": "4200.00"}
+# The claim the reimbursement request records (the funding ledger's « demandé »).
+CLAIM = {"claimed_hours": "400", "claimed_amount": "4000"}
 
 
 @pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_the_next_step_asks_a_missing_fact_once(freeze_today):
             dossier_id=dossier.pk,
             name="request_reimbursement",
             by=manager,
-            data={**CLAIM, "reimbursement_requested_on": "2027-03-01"},
+            data={"reimbursement_requested_on": "2027-03-01", **CLAIM},
         )
     assert set(refused.value.errors) == {"training_started_on", "training_ended_on"}
     dossier_run_transition(
@@ -199,8 +199,8 @@ def test_the_next_step_asks_a_missing_fact_once(freeze_today):
         name="request_reimbursement",
         by=manager,
         data={
-            **CLAIM,
             "reimbursement_requested_on": "2027-03-01",
+            **CLAIM,
             "training_started_on": "2026-03-02",
             "training_ended_on": "2027-02-15",
         },

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -65,6 +66,27 @@ def test_the_dossier_page_shows_the_obligation_progress(client, case_worker, cdp
     assert "01/07/2026" in panel and "30/09/2026" in panel
     assert "au prorata" in panel and "deux missions" in panel
     assert "missions d&#x27;au moins 1/3 des heures de formation dans les 3 mois" in panel
+    assert "Période comptée depuis la fin réelle de la formation (30/06/2026)." in panel
+
+
+def test_the_dossier_page_says_a_window_is_provisional(client, case_worker, agency):
+    """003 fiche CDPI: « 3 mois suivant la fin de formation »; before the actual end is
+    recorded the window counts from the planned end, and the page says it is provisional."""
+    dossier = DossierFactory(
+        cdpi=True,
+        agency=agency,
+        case_worker=case_worker,
+        state="in_training",
+        worker__other_agencies_branch_hours=Decimal("200"),
+        training_end=TRAINING_END,
+        planned_training_hours=Decimal("300"),
+    )
+    assert dossier.training_ended_on is None
+    client.force_login(case_worker)
+    html = client.get(f"{URL}{dossier.pk}/change/").content.decode()
+    panel = html[html.index('id="obligations"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Période provisoire, comptée depuis la fin prévue de la formation (30/06/2026)" in panel
 
 
 def test_the_dossier_page_keeps_a_late_deposit_visible(client, case_worker, agency):
@@ -107,6 +129,8 @@ def test_the_api_dossier_detail_gives_the_obligations(case_worker, cdpi):
         "verdict": "unmet" if today > dt.date(2026, 9, 30) else "open",
         "verdict_label": "Non respectée" if today > dt.date(2026, 9, 30) else "En cours",
         "prorated": True,
+        "window_basis": "actual_end",
+        "window_basis_label": "Période comptée depuis la fin réelle de la formation (30/06/2026).",
     }
     assert "003" in found["source"]
     listed = api.get("/api/v1/dossiers/").json()["results"]
@@ -171,3 +195,24 @@ def test_the_mission_risk_list_shows_each_obligation_progress(client, case_worke
     assert "69,99 h sur 70 h" in html
     assert many == few
     assert "column-obligation_progress" not in client.get(URL).content.decode()
+
+
+def test_the_mission_risk_list_says_a_window_is_provisional(client, case_worker, agency):
+    """003 fiche CDPI: before the actual training end is recorded, the list says the window's
+    end (counted from the planned end) is provisional."""
+    today = timezone.localdate()
+    dossier = DossierFactory(
+        cdpi=True,
+        agency=agency,
+        state="in_training",
+        worker__other_agencies_branch_hours=Decimal("200"),
+        contract_start=today - dt.timedelta(days=200),
+        contract_end=today + dt.timedelta(days=160),
+        training_end=today + dt.timedelta(days=5),
+        planned_training_hours=Decimal("300"),
+    )
+    window_end = dossier.training_end + relativedelta(months=3)
+    at_risk(dossier, today + dt.timedelta(days=10))  # listed among the obligations at risk
+    client.force_login(case_worker)
+    html = client.get(URL, {"mission_a_risque": "1"}).content.decode()
+    assert f"0 h sur 100 h — fin le {window_end:%d/%m/%Y} provisoire (" in html

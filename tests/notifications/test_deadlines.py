@@ -176,3 +176,29 @@ def test_reimbursement_request_exists_only_when_the_rule_set_gives_its_delay(age
     dossier.save()
     deadlines_sync(dossier, now=at("2026-05-01"))
     assert deadline(dossier, DeadlineKind.REIMBURSEMENT_REQUEST).status == DeadlineStatus.MET
+
+
+def test_the_actual_training_end_moves_the_mission_obligation_deadline(
+    agency, manager, freeze_today
+):
+    """003 fiche CDPI (« dans les 3 mois suivant la fin de formation »): recording the actual
+    end (« Passer au suivi des missions », 15 Oct, before the planned 31 Oct) moves the
+    obligation's deadline from 31 Jan 2027 to 15 Jan 2027."""
+    freeze_today(dt.date(2026, 10, 20))
+    dossier = DossierFactory(
+        cdpi=True,
+        agency=agency,
+        state=DossierState.IN_TRAINING,
+        contract_start=MONDAY,
+        training_end=dt.date(2026, 10, 31),
+        worker__other_agencies_branch_hours=Decimal("200"),
+    )
+    deadlines_sync(dossier)
+    assert deadline(dossier, DeadlineKind.MISSION_OBLIGATION).due == dt.date(2027, 1, 31)
+    dossier_run_transition(
+        dossier_id=dossier.pk,
+        name="start_follow_up",
+        by=manager,
+        data={"training_ended_on": "2026-10-15"},
+    )
+    assert deadline(dossier, DeadlineKind.MISSION_OBLIGATION).due == dt.date(2027, 1, 15)

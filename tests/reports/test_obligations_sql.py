@@ -15,7 +15,14 @@ from django.db.models import F
 from cases.choices import Dispositif, DossierState
 from cases.models import Dossier, Mission
 from cases.rules import dates
-from cases.rules.obligations import AFTER_TRAINING, IN_CONTRACT, MET, dossier_obligations
+from cases.rules.obligations import (
+    ACTUAL_END,
+    AFTER_TRAINING,
+    IN_CONTRACT,
+    MET,
+    PLANNED_END,
+    dossier_obligations,
+)
 from reports.dates import AddDays, AddMonths
 from reports.obligations import obligation_rows
 from tests.factories import ClientCompanyFactory, WorkerFactory
@@ -38,6 +45,14 @@ def generated(db):
     )
     company = ClientCompanyFactory()
     rng = random.Random(5)
+    # Trainings that ended earlier or later than planned: the window follows the actual end.
+    ended = Dossier.objects.filter(
+        dispositif__in=[Dispositif.CDPI, Dispositif.CAR], training_ended_on__isnull=False
+    ).order_by("pk")
+    for n, dossier in enumerate(ended[::2]):
+        shift = [-10, 7, -1, 1, 31][n % 5] * DAY
+        moved = max(dossier.training_ended_on + shift, dossier.training_started_on)
+        Dossier.objects.filter(pk=dossier.pk).update(training_ended_on=min(moved, TODAY))
     dossiers = Dossier.objects.filter(
         dispositif__in=[Dispositif.CIPI, Dispositif.CDPI, Dispositif.CAR]
     ).order_by("pk")
@@ -45,8 +60,9 @@ def generated(db):
         if dossier.dispositif == Dispositif.CIPI:
             first, last = dossier.contract_start, dossier.contract_end
         else:
-            first = dossier.training_end + DAY
-            last = dates.add_months(dossier.training_end, 3)
+            ended = dossier.training_ended_on or dossier.training_end
+            first = ended + DAY
+            last = dates.add_months(ended, 3)
         boundary = [
             (first - 2 * DAY, first + 2 * DAY),  # straddles the window start
             (last - DAY, last + 3 * DAY),  # straddles the window end
@@ -80,6 +96,9 @@ def python_verdicts(dossiers, as_of):
             "in_done": done.get(IN_CONTRACT),
             "after_done": done.get(AFTER_TRAINING),
             "prorated": any(o.prorated for o in obligations),
+            "basis": {o.window_basis for o in obligations},
+            "moved": bool(dossier.training_ended_on)
+            and dossier.training_ended_on != dossier.training_end,
         }
     return found
 
@@ -110,6 +129,10 @@ def test_sql_and_python_agree_dossier_by_dossier(generated, as_of):
     # The comparison saw every case: prorated parts, met and unmet, open and closed windows.
     verdicts = list(python.values())
     assert sum(v["prorated"] for v in verdicts) >= 10
+    # Windows counted from the actual end (some moved from the planned one) and provisional ones.
+    assert sum(v["moved"] for v in verdicts) >= 10
+    assert any(ACTUAL_END in v["basis"] for v in verdicts)
+    assert any(PLANNED_END in v["basis"] for v in verdicts)
     assert any(v["met"] for v in verdicts) and any(not v["met"] for v in verdicts)
     if as_of == TODAY:
         assert any(v["assessed"] for v in verdicts) and any(not v["assessed"] for v in verdicts)

@@ -46,10 +46,15 @@ def test_month_rule_is_consistent(start, end, months):
         assert dates.lasts_at_most_months(start, end - dates.ONE_DAY, months)
 
 
-@given(start=DAYS, weeks=st.integers(min_value=1, max_value=200))
-def test_default_contract_hours_are_35_per_week(start, weeks):
+@given(
+    start=DAYS,
+    weeks=st.integers(min_value=1, max_value=200),
+    weekly=st.sampled_from([Decimal("35"), Decimal("32"), Decimal("37.5")]),
+)
+def test_default_contract_hours_are_the_weekly_hours_per_week(start, weeks, weekly):
+    """DOMAIN.md §7: the rule set's weekly hours (Code du travail L3121-27) × calendar weeks."""
     end = start + dt.timedelta(days=7 * weeks - 1)
-    assert dates.default_contract_hours(start, end) == Decimal(35 * weeks)
+    assert dates.default_contract_hours(start, end, weekly) == weekly * weeks
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,9 @@ def test_the_seniority_finding_names_the_field_and_reads_its_figures_from_the_ru
         )
         if f.code == "seniority_insufficient"
     )
-    assert "« heures déclarées dans la branche (autres agences) »" in (finding.message)
+    assert "« heures déclarées dans la branche (autres agences, période d'ancienneté) »" in (
+        finding.message
+    )
     minimum = f"{params.seniority.min_hours.normalize():f}".replace(".", ",")
     assert f"au moins {minimum} h" in finding.message
     assert f"{params.seniority.months} derniers mois" in finding.message

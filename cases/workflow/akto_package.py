@@ -84,7 +84,13 @@ def summary_lines(dossier: Dossier) -> list[tuple[str, str]]:
         ("Contrat", f"du {_date(dossier.contract_start)} au {_date(dossier.contract_end)}"),
         ("Formation", f"du {_date(dossier.training_start)} au {_date(dossier.training_end)}"),
         ("Heures de formation", _hours(dossier.planned_training_hours)),
-        ("Heures de contrat", _hours(dossier.planned_contract_hours) + " (35 h/semaine si vide)"),
+        (
+            "Heures de contrat",
+            _hours(dossier.planned_contract_hours)
+            if dossier.planned_contract_hours
+            else "non saisies : la durée légale hebdomadaire du jeu de règles, par semaine de "
+            "contrat",
+        ),
         (
             "Certification visée",
             " — ".join(filter(None, [dossier.certification_code, dossier.certification_title]))

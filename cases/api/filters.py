@@ -178,7 +178,16 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 
 class StrictCharFilter(filters.CharFilter):
+    """Text, never empty (an empty value is a 400, not an absent filter), as the schema says."""
+
     field_class = StrictCharField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = {"type": "string", "minLength": 1}
+        if "max_length" in self.extra:
+            schema["maxLength"] = self.extra["max_length"]
+        set_override(self, "field", schema)
 
 
 REGISTER_CODE = re.compile(r"^(RNCP)?\s*(\d+)$", re.IGNORECASE)

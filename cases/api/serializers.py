@@ -978,6 +978,9 @@ class MissionSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
             "hours",
             "contract_number",
         ]
+        # The contract number's uniqueness (per worker in the database, per agency in the
+        # model) is checked by `validate` as a conflict (409), not by DRF's 400 validator.
+        validators: list = []
 
     def validate_start(self, value):
         return _check_date_range(value)
@@ -998,7 +1001,22 @@ class MissionSerializer(ScopedChoicesMixin, DescribedSerializerMixin, serializer
             errors["dossier"] = ["Ce dossier concerne un autre salarié."]
         if errors:
             raise serializers.ValidationError(errors)
+        self._contract_number_free(worker, current("contract_number"))
         return attrs
+
+    def _contract_number_free(self, worker, number) -> None:
+        """A mission contract number names one mission in the agency: taken, it is a 409."""
+        if not (worker and number):
+            return
+        taken = Mission.objects.filter(worker__agency_id=worker.agency_id, contract_number=number)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            message = (
+                f"Le n° de contrat « {number} » est déjà celui d'une autre mission de l'agence : "
+                "modifiez cette mission-là, ou donnez un autre numéro."
+            )
+            raise DuplicateRecord(message, errors={"contract_number": [message]})
 
 
 class DocumentSerializer(DescribedSerializerMixin, serializers.ModelSerializer):

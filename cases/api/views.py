@@ -499,6 +499,7 @@ class MissionViewSet(EditableViewSet):
     selector = staticmethod(selectors.mission_list)
     filterset_class = MissionFilter
     ordering_fields = ["start", "end", "hours", "id"]
+    conflict_actions = ("create", "update", "partial_update")  # a contract number taken
 
     create_service = staticmethod(services.mission_create)
     update_service = staticmethod(services.mission_update)

@@ -252,6 +252,9 @@ CROSS_FIELD_RULES = {
     # A birth date is not in the future (the schema bounds the year to 1900–2100 only), and
     # comes before the registration as a job seeker.
     "/api/v1/workers/": {"birth_date", "job_seeker_since"},
+    # An import reads the file's content: a CSV or XLSX export of the agency's back office,
+    # which a schema's `format: binary` cannot describe.
+    "/api/v1/mission-imports/": {"fichier"},
     # Reports: `period` or `from`+`to` (whole months), `table` required with `format=csv`,
     # `agency`/`region`/`company` required by their `scope`, and — a privacy rule, not a
     # format — a cohort under 5 people refused.

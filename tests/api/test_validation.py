@@ -3,7 +3,7 @@
 import pytest
 
 from cases.validators import NIR_INVALID
-from tests.factories import WorkerFactory, make_siret
+from tests.factories import ClientCompanyFactory, WorkerFactory, make_siret
 
 VALID_NIR = "185057800608491"
 
@@ -116,8 +116,6 @@ def test_unknown_addresses_are_json_404(api, path):
 
 def test_mission_dates_in_order_and_hours_bounded(api, agency_a):
     worker = WorkerFactory(agency=agency_a)
-    from tests.factories import ClientCompanyFactory
-
     company = ClientCompanyFactory()
     base = {"worker": worker.pk, "client_company": company.pk, "start": "2026-04-01"}
     response = api.post(
@@ -132,6 +130,23 @@ def test_mission_dates_in_order_and_hours_bounded(api, agency_a):
         "/api/v1/missions/", {**base, "end": "2026-04-30", "hours": "140"}, format="json"
     )
     assert response.status_code == 201
+
+
+def test_a_contract_number_taken_in_the_agency_is_a_409_naming_the_field(api, agency_a):
+    """A mission contract number names one mission of the agency (the import finds it by it):
+    taken by the same worker or a colleague, it is a conflict with a recorded mission."""
+    company = ClientCompanyFactory()
+    first, colleague = WorkerFactory(agency=agency_a), WorkerFactory(agency=agency_a)
+    mission = {"client_company": company.pk, "start": "2026-04-01", "end": "2026-04-30"}
+    mission |= {"hours": "140", "contract_number": "CM-2026-001"}
+    assert (
+        api.post("/api/v1/missions/", {**mission, "worker": first.pk}, format="json").status_code
+        == 201
+    )
+    for worker in (first, colleague):
+        again = api.post("/api/v1/missions/", {**mission, "worker": worker.pk}, format="json")
+        assert again.status_code == 409
+        assert "CM-2026-001" in again.json()["errors"]["contract_number"][0]
 
 
 def test_unavailable_format_is_406(api):

@@ -1,5 +1,6 @@
 import pytest
 import requests
+from pytest_django.plugin import blocking_manager_key
 
 from cases.registers import company_search
 
@@ -24,6 +25,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_rule_sets()
         load_reminder_offsets()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put back the session's reference data.
+
+    The flush (in `transactional_db`'s teardown, which `live_server` tests use too) empties
+    every table, including the rule sets and reminder offsets that `django_db_setup` loads
+    once per session; the tests that run after it need them. Reloaded here, after every
+    fixture's teardown and outside any test transaction, so that it holds for what follows.
+    """
+    result = yield
+    if nextitem is not None and {"transactional_db", "live_server"} & set(item.fixturenames):
+        from accords.reference_rules import load_rule_sets
+        from notifications.reference import load_reminder_offsets
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load_rule_sets()
+            load_reminder_offsets()
+    return result
 
 
 @pytest.fixture

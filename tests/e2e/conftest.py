@@ -55,7 +55,8 @@ def shot(page):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """The live server's database is flushed between tests: reload the reference rows."""
+    """The live server's database is flushed between tests: reload the reference rows
+    (`tests/conftest.py` puts the session's back after the flush)."""
     from accords.reference_rules import load_rule_sets
     from cases.reference import load_document_requirements
     from notifications.reference import load_reminder_offsets

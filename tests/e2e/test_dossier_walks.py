@@ -126,7 +126,12 @@ def test_a_cdpi_from_the_reservation_to_closure(page: Page, live_server, people,
         training_started_on=fr(start),
     )
     walk.step("start_follow_up", training_ended_on=fr(today - dt.timedelta(days=21)))
-    walk.step("request_reimbursement", reimbursement_requested_on=fr(today))
+    walk.step(
+        "request_reimbursement",
+        reimbursement_requested_on=fr(today),
+        claimed_hours="300",
+        claimed_amount="4200",
+    )
     walk.step("close")
     assert walk.state == DossierState.CLOSED
     expect(page.locator(".dossier-header .state")).to_have_text("Clôturé")
@@ -184,7 +189,12 @@ def test_a_car_with_the_fpett_opinion_to_closure(page: Page, live_server, people
     walk.step("accept", akto_decision_date=fr(start - dt.timedelta(days=10)))
     walk.step("start_training", training_started_on=fr(start))
     walk.step("start_follow_up", training_ended_on=fr(today - dt.timedelta(days=21)))
-    walk.step("request_reimbursement", reimbursement_requested_on=fr(today))
+    walk.step(
+        "request_reimbursement",
+        reimbursement_requested_on=fr(today),
+        claimed_hours="300",
+        claimed_amount="4200",
+    )
     walk.step("close")
     assert walk.state == DossierState.CLOSED
     expect(page.locator(".dossier-header .state")).to_have_text("Clôturé")

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Min
 
+from bench import ledger_check
 from bench.loadgen import generate
 from bench.loadgen.timeline import STATES_OF
 from cases.choices import Dispositif, DossierState, Role
@@ -342,3 +343,11 @@ def test_amounts_are_decimal(loaded):
     line = FundingLine.objects.filter(kind="estimated").first()
     assert isinstance(line.amount, Decimal)
     assert line.amount == (line.hours * line.hourly_rate).quantize(Decimal("0.01"))
+
+
+def test_the_report_figures_check_holds_on_generated_data(loaded, capsys):
+    """`bench.ledger_check` (run at 100 000 dossiers for issue 15): the report's funding totals
+    equal the ledger's sums, and its mission-obligation SQL the rules module's verdicts."""
+    assert ledger_check.main()
+    assert ledger_check.obligations(as_of=TODAY)
+    assert "0 différence(s)" in capsys.readouterr().out

@@ -280,7 +280,11 @@ class MissionFactory(DjangoModelFactory):
 
 
 def meet_obligations(dossier: Dossier) -> list[Mission]:
-    """Missions that meet every mission obligation of the dossier, each inside its window."""
+    """Missions that meet every mission obligation of the dossier, each inside its window.
+
+    The windows follow the facts recorded so far (the actual training end): read afresh.
+    """
+    dossier.refresh_from_db()
     rule_set = rule_set_in_force(dossier.dispositif, dossier.contract_start)
     return [
         MissionFactory(

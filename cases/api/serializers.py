@@ -777,7 +777,7 @@ class LedgerSerializer(serializers.Serializer):
 class PaymentInputSerializer(DescribedSerializerMixin, serializers.Serializer):
     """A payment received from AKTO (a claim may be paid in several parts)."""
 
-    amount = serializers.DecimalField(
+    amount = StrictDecimalField(
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0.01"),

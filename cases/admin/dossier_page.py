@@ -71,8 +71,23 @@ class DossierOverview:
         return list(missing.items())
 
     @property
+    def finding_rows(self) -> list[tuple[str, Finding]]:
+        """Each finding with the word the page puts before it.
+
+        A missing document blocks its step only until the step's form receives the file, so
+        it reads « À joindre », not « Bloquant »: the step's button stays active.
+        """
+        return [(_finding_tag(finding), finding) for finding in self.findings]
+
+    @property
     def next_deadline(self):
         return self.deadlines[0] if self.deadlines else None
+
+
+def _finding_tag(finding: Finding) -> str:
+    if finding.code == checks.DOCUMENT_MISSING:
+        return "À joindre"
+    return "Bloquant" if finding.blocking else "Attention"
 
 
 def dossier_steps(dossier: Dossier, user) -> tuple[list[StepButton], list[Finding]]:

@@ -40,7 +40,8 @@ def document_findings(dossier: Dossier, transition: str) -> list[Finding]:
             code=DOCUMENT_MISSING,
             severity="error",
             message=f"Pièce manquante pour cette étape : {req.get_kind_display()}. Joignez-la "
-            "dans les pièces du dossier (statut « Reçu »).",
+            f"avec l'étape « {STEPS[transition].label} » (son formulaire la demande), ou "
+            "dans les pièces du dossier avec le statut « Reçu ».",
             source=req.source,
         )
         for req in missing_documents(dossier, transition)

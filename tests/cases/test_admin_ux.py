@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import zipfile
+from html import unescape
 
 import pytest
 from django.core.files.base import ContentFile
@@ -130,6 +131,12 @@ def test_the_dossier_page_lists_missing_documents_and_the_step_asks_them(logged_
     assert "disabled" not in submit
     assert "Pièce manquante pour cette étape : CERFA signé." in html
     assert "à joindre dans le formulaire de l'étape" in html
+    # The finding says where the file goes and is not called « Bloquant »: the step is open.
+    panel = html[html.index('id="findings-panel"') : html.index('id="document-checklist"')]
+    row = panel[panel.rindex("<li", 0, panel.index("CERFA signé")) :]
+    row = unescape(row[: row.index("</li>")])
+    assert "<strong>À joindre</strong>" in row and "Bloquant" not in row
+    assert "Joignez-la avec l'étape « Déposer à l'AKTO »" in row
 
 
 def test_the_dossier_page_greys_a_blocked_step_with_its_reason(logged_in, setup):

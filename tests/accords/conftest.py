@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# CI clones the repository with the shared folder beside it; the two Pro-A texts are also
-# copied under fixtures/accords/, so most tests run without it.
+# The texts are read from the shared folder beside the checkout when it is there (the authority),
+# else from their copies under fixtures/accords/, which hold all five: a fresh clone tests
+# every text, and a missing one fails instead of silently skipping its tests.
 SHARED_SOURCES = Path(settings.BASE_DIR).parent / "shared" / "sources"
 FIXTURE_COPIES = Path(settings.BASE_DIR) / "fixtures" / "accords"
 
@@ -16,11 +17,11 @@ BOCC_BULLETIN = "004_59efe3122c9d1cf0.txt"
 
 
 def source_path(name: str) -> Path:
-    """The source file, from the shared folder or else its fixture copy; skip if neither."""
+    """The source file, from the shared folder or else its fixture copy."""
     for folder in (SHARED_SOURCES, FIXTURE_COPIES):
         if (folder / name).exists():
             return folder / name
-    pytest.skip(f"source {name} absente (ni {SHARED_SOURCES} ni {FIXTURE_COPIES})")
+    raise FileNotFoundError(f"source {name} absente (ni {SHARED_SOURCES} ni {FIXTURE_COPIES})")
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 The ledger is the one source of a dossier's money figures (the dossier page, the API and the
 CPNE report read it). The steps feed it: the plan's estimate when a dossier is created or
-edited (`funding_estimate_refresh`), the reservation at « Enregistrer la réservation » and the
-claim at « Demander le remboursement » (`ledger_record_step`, called by the step service in
-its transaction); each payment received is its own action (`cases.services.payment_record`).
+edited (`funding_estimate_refresh`), the reservation at « Enregistrer la réservation » (with the
+estimate checked again) and the claim at « Demander le remboursement » (`ledger_record_step`,
+called by the step service in its transaction); each payment received is its own action
+(`cases.services.payment_record`).
 """
 
 import datetime as dt
@@ -193,10 +194,12 @@ def _invoice(dossier: Dossier):
 def ledger_record_step(dossier: Dossier, step, cleaned_data: dict, by) -> FundingLine | None:
     """The ledger line a step records, from the data its form validated (None: no money).
 
-    Called by `dossier_run_transition` after the save, in the same transaction.
+    Called by `dossier_run_transition` after the save, in the same transaction. The
+    reservation also checks the plan's estimate again: a rate dated by the reservation (the
+    priority publics' rate from 1 July 2024) is known only from then on.
     """
     if step.name == "reserve_funds":
-        return funding_line_add(
+        reserved = funding_line_add(
             dossier=dossier,
             kind=FundingLineKind.RESERVED,
             amount=cleaned_data["reserved_amount"],
@@ -205,6 +208,8 @@ def ledger_record_step(dossier: Dossier, step, cleaned_data: dict, by) -> Fundin
             source="Réservation de fonds accordée par l'AKTO",
             by=by,
         )
+        funding_estimate_refresh(dossier=dossier, on=cleaned_data["funds_reserved_on"], by=by)
+        return reserved
     if step.name == "request_reimbursement":
         return funding_line_add(
             dossier=dossier,

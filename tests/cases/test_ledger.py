@@ -188,6 +188,66 @@ def test_the_estimate_is_recorded_at_creation_and_again_when_the_plan_changes(ca
     assert ledger_summary(dossier).estimated == D("4200.00")
 
 
+def test_a_rate_dated_by_the_reservation_is_estimated_when_the_reservation_is_recorded(
+    case_worker,
+):
+    """FPE.TT notice, board of 16 May 2024: priority publics without co-funding, 27 €/h plus
+    30 % of the extra cost, by reservation date from 1 July 2024. Before the reservation the
+    rate's day is unknown and nothing is estimated; « Enregistrer la réservation » checks the
+    plan again and records the estimate at that rate."""
+    dossier = DossierFactory(
+        cdpi=True,
+        contract_start=START,
+        state=S.FUNDS_REQUESTED,
+        provide_documents=True,
+        funding_programme="priority_no_cofunding",
+        training_cost=None,
+    )
+    case_worker.agencies.add(dossier.agency)
+    assert not lines(dossier, "estimated")
+    dossier_run_transition(
+        dossier_id=dossier.pk,
+        name="reserve_funds",
+        by=case_worker,
+        data={
+            "reserved_amount": "4200.00",
+            "funds_reference": "RES-2024-8",
+            "funds_reserved_on": dossier.funds_requested_on.isoformat(),
+        },
+    )
+    hours = dossier.planned_training_hours
+    [line] = lines(dossier, "estimated")
+    assert (line.hourly_rate, line.hours, line.amount) == (D("27.00"), hours, hours * 27)
+    assert (line.on, line.recorded_by) == (dossier.funds_requested_on, case_worker)
+    assert "16 mai 2024" in line.source
+    assert ledger_summary(dossier).estimated == hours * 27
+
+
+def test_a_reservation_that_changes_no_rate_adds_no_estimate(case_worker):
+    """CPNE decision of 1 June 2021: the CDPI standard rate goes by the contract start, so the
+    reservation leaves the estimate recorded at creation as it was."""
+    dossier = cdpi(case_worker, S.FUNDS_REQUESTED)
+    funding_line_add(
+        dossier=dossier,
+        kind="estimated",
+        amount=D("5600.00"),
+        on=START,
+        hours=D("400"),
+        hourly_rate=D("14.00"),
+    )
+    dossier_run_transition(
+        dossier_id=dossier.pk,
+        name="reserve_funds",
+        by=case_worker,
+        data={
+            "reserved_amount": "5600.00",
+            "funds_reference": "RES-2024-9",
+            "funds_reserved_on": dossier.funds_requested_on.isoformat(),
+        },
+    )
+    assert [line.amount for line in lines(dossier, "estimated")] == [D("5600.00")]
+
+
 # --- Payments received: their own action ----------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cases.choices import FINAL_STATES, DeadlineStatus, DossierState, Role
+from cases.choices import FINAL_STATES, DeadlineKind, DeadlineStatus, DossierState, Role
 from cases.models import (
     Agency,
     ClientCompany,
@@ -32,6 +32,7 @@ from cases.permissions import (
     scope_editable_dossiers,
     scope_queryset,
 )
+from cases.rules.obligations import dossier_obligations, settled
 
 
 def agency_list(*, user) -> QuerySet[Agency]:
@@ -90,6 +91,16 @@ def dossier_list(*, user) -> QuerySet[Dossier]:
 
 def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
     return dossier.events.select_related("actor")
+
+
+def dossier_obligations_settled(dossier: Dossier, deadlines: list | None = None) -> list:
+    """The dossier's mission obligations as a person reads them: the missions' progress, or
+    what the obligation's deadline settled (waived by a manager, cancelled with the dossier).
+    `deadlines`: the dossier's deadlines when already read (the dossier page)."""
+    if deadlines is None:
+        deadlines = dossier.deadlines.filter(kind=DeadlineKind.MISSION_OBLIGATION)
+    status = next((d.status for d in deadlines if d.kind == DeadlineKind.MISSION_OBLIGATION), None)
+    return settled(dossier_obligations(dossier), status)
 
 
 def dossier_stop_reason(dossier: Dossier) -> str:

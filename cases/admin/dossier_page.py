@@ -11,8 +11,8 @@ from cases.ledger import Ledger, dossier_ledger
 from cases.models import Dossier, FundingLine
 from cases.permissions import PAY, may
 from cases.rules.findings import Finding
-from cases.rules.obligations import ObligationProgress, dossier_obligations
-from cases.selectors import dossier_stop_reason, pending_deadlines
+from cases.rules.obligations import ObligationProgress
+from cases.selectors import dossier_obligations_settled, dossier_stop_reason, pending_deadlines
 from cases.workflow import checks, transitions
 from cases.workflow.steps import STEPS
 
@@ -171,6 +171,7 @@ def _hours(value) -> str:
 def dossier_overview(dossier: Dossier, user) -> DossierOverview:
     steps, findings = dossier_steps(dossier, user)
     deadlines = pending_deadlines(dossier)
+    all_deadlines = list(dossier.deadlines.order_by("due", "pk"))
     ledger = dossier_ledger(dossier)
     return DossierOverview(
         steps=steps,
@@ -178,8 +179,8 @@ def dossier_overview(dossier: Dossier, user) -> DossierOverview:
         checklist=document_checklist(dossier, [s.name for s in steps]),
         timeline=dossier_timeline(dossier, deadlines),
         deadlines=deadlines,
-        all_deadlines=list(dossier.deadlines.order_by("due", "pk")),
-        obligations=dossier_obligations(dossier),
+        all_deadlines=all_deadlines,
+        obligations=dossier_obligations_settled(dossier, all_deadlines),
         ledger=ledger,
         may_record_payment=bool(ledger.summary.claimed)
         and may(user, PAY, FundingLine(dossier=dossier, kind=FundingLineKind.PAID)),

@@ -53,7 +53,6 @@ from cases.permissions import (
     may_see_health_data,
     may_see_nir,
 )
-from cases.rules.obligations import dossier_obligations
 from cases.sensitive import mask_nir
 from cases.uploads import document_file_check
 from cases.validators import NIR_INVALID, validate_certification_code
@@ -703,9 +702,10 @@ class ObligationSerializer(serializers.Serializer):
         help_text="Jours calendaires jusqu'à la fin de la période ; 0 le dernier jour et après."
     )
     verdict = serializers.ChoiceField(
-        choices=["met", "open", "unmet"],
-        help_text="met (respectée), open (période en cours, pas encore respectée) ou unmet "
-        "(période close sans les heures demandées).",
+        choices=["met", "open", "unmet", "waived", "cancelled"],
+        help_text="met (respectée), open (période en cours, pas encore respectée), unmet "
+        "(période close sans les heures demandées), waived (levée par un responsable "
+        "d'agence, avec son motif dans les échéances) ou cancelled (annulée avec le dossier).",
     )
     verdict_label = serializers.CharField(help_text="Le verdict en français.")
     prorated = serializers.BooleanField(
@@ -816,7 +816,7 @@ class DossierDetailSerializer(DossierSerializer):
 
     @extend_schema_field(ObligationSerializer(many=True))
     def get_obligations(self, dossier) -> list[dict]:
-        return [found.as_dict() for found in dossier_obligations(dossier)]
+        return [found.as_dict() for found in selectors.dossier_obligations_settled(dossier)]
 
 
 class DossierUpdateSerializer(DossierSerializer):

@@ -22,19 +22,22 @@ last day of the training or of the window, the other starting the next day): a m
 period and its hours, and two periods say it exactly, with no extra field to keep coherent.
 
 Verdict: `met` as soon as the hours done reach the hours needed; otherwise `open` while the
-window runs (its last day included), then `unmet`. The report's SQL mirrors this computation
+window runs (its last day included), then `unmet` — unless the obligation's deadline says an
+agency manager waived it (`waived`) or the dossier was cancelled (`cancelled`), shown with the
+hours done (`settled`). The report's SQL mirrors this computation
 (`reports.obligations`); a test compares both, dossier by dossier.
 """
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
 from accords.params import RuleParameters
+from cases.choices import DeadlineStatus
 from cases.models import Dossier, Mission
 from cases.rules import dates
 from cases.rules.engine import french_number
@@ -45,7 +48,16 @@ CENT = Decimal("0.01")
 IN_CONTRACT = "mission_in_contract"
 AFTER_TRAINING = "mission_after_training"
 MET, UNMET, OPEN = "met", "unmet", "open"
-VERDICT_LABELS = {MET: "Respectée", UNMET: "Non respectée", OPEN: "En cours"}
+# What the obligation's deadline settled, when the missions did not: an agency manager's
+# waiver, or the dossier's cancellation (`settled`).
+WAIVED, CANCELLED = DeadlineStatus.WAIVED.value, DeadlineStatus.CANCELLED.value
+VERDICT_LABELS = {
+    MET: "Respectée",
+    UNMET: "Non respectée",
+    OPEN: "En cours",
+    WAIVED: "Levée par le responsable d'agence",
+    CANCELLED: "Annulée avec le dossier",
+}
 LABELS = {
     IN_CONTRACT: "Missions pendant le contrat",
     AFTER_TRAINING: "Missions après la formation",
@@ -311,6 +323,17 @@ def dossier_obligations(
     spans = mission_spans(missions)
     today = today or timezone.localdate()
     return [progress(rule, spans, today) for rule in rules]
+
+
+def settled(
+    found: list[ObligationProgress], deadline_status: str | None
+) -> list[ObligationProgress]:
+    """The obligations as their deadline settled them: a manager's waiver (« Levée ») or the
+    dossier's cancellation (« Annulée ») stands for a verdict the missions did not give; a met
+    obligation stays met (its hours are facts), and the hours done are kept either way."""
+    if deadline_status not in (WAIVED, CANCELLED):
+        return found
+    return [o if o.verdict == MET else replace(o, verdict=deadline_status) for o in found]
 
 
 def obligations_by_dossier(

@@ -16,6 +16,8 @@ from accords.reference_rules import load_rule_sets
 from cases.choices import DeadlineKind, DeadlineStatus, Role
 from cases.deadlines import deadlines_sync
 from cases.models import Deadline
+from cases.services import dossier_run_transition
+from cases.waivers import deadline_waive
 from tests.factories import AgencyFactory, DossierFactory, MissionFactory, UserFactory
 
 URL = "/admin/cases/dossier/"
@@ -216,3 +218,73 @@ def test_the_mission_risk_list_says_a_window_is_provisional(client, case_worker,
     client.force_login(case_worker)
     html = client.get(URL, {"mission_a_risque": "1"}).content.decode()
     assert f"0 h sur 100 h — fin le {window_end:%d/%m/%Y} provisoire (" in html
+
+
+# --- An obligation settled by its deadline: waived by a manager, or cancelled with the dossier
+
+
+def _waived(dossier, agency):
+    """An agency manager lifts the obligation, with a reason (cases.waivers)."""
+    manager = UserFactory(role=Role.AGENCY_MANAGER, agencies=[agency])
+    deadlines_sync(dossier)
+    deadline = dossier.deadlines.get(kind=DeadlineKind.MISSION_OBLIGATION)
+    deadline_waive(deadline_id=deadline.pk, by=manager, reason="Mission annulée par l'EU.")
+
+
+def _cancelled(dossier, agency):
+    """The dossier is cancelled: its pending obligation becomes « Annulée », waived by nobody."""
+    deadlines_sync(dossier)
+    dossier_run_transition(
+        dossier_id=dossier.pk,
+        name="cancel",
+        by=dossier.case_worker,
+        data={"cancellation_reason": "abandonment", "comment": "Le salarié a quitté le parcours."},
+    )
+
+
+SETTLED = [
+    pytest.param(_waived, "waived", "Levée par le responsable d'agence", id="waived"),
+    pytest.param(_cancelled, "cancelled", "Annulée avec le dossier", id="cancelled"),
+]
+
+
+@pytest.mark.parametrize(("settle", "verdict", "label"), SETTLED)
+def test_a_settled_obligation_is_shown_as_settled_not_as_running(
+    client, case_worker, agency, cdpi, settle, verdict, label
+):
+    """« Obligations never vanish » (issue 15), and they do not pretend either: a waived
+    obligation reads « Levée », a cancelled dossier's « Annulée », with the hours done kept;
+    neither is « En cours » with days left, nor « Non respectée »."""
+    settle(cdpi, agency)
+    client.force_login(case_worker)
+    html = client.get(f"{URL}{cdpi.pk}/change/").content.decode()
+    panel = html[html.index('id="obligations"') :]
+    panel = panel[: panel.index("</section>")]
+    assert f'<span class="badge obligation-{verdict}">{label}</span>'.replace("'", "&#x27;") in (
+        panel
+    )
+    assert "60 h sur 100 h" in panel
+    assert "En cours" not in panel and "restant" not in panel and "Non respectée" not in panel
+    [found] = api_for(case_worker).get(f"/api/v1/dossiers/{cdpi.pk}/").json()["obligations"]
+    assert (found["verdict"], found["verdict_label"], found["hours_done"]) == (
+        verdict,
+        label,
+        "60.00",
+    )
+
+
+def test_a_met_obligation_stays_met_when_the_dossier_is_cancelled(
+    client, case_worker, agency, cdpi
+):
+    """Hours worked inside the window are a fact: cancelling the dossier afterwards does not
+    turn a met obligation into « Annulée »."""
+    MissionFactory(
+        worker=cdpi.worker,
+        dossier=cdpi,
+        start=dt.date(2026, 7, 1),
+        end=dt.date(2026, 7, 31),
+        hours=Decimal("40"),
+    )
+    _cancelled(cdpi, agency)
+    [found] = api_for(case_worker).get(f"/api/v1/dossiers/{cdpi.pk}/").json()["obligations"]
+    assert (found["verdict"], found["hours_done"]) == ("met", "100.00")

@@ -25,7 +25,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.views import csrf, defaults
 from rest_framework import exceptions, status
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -297,16 +296,3 @@ def api_csrf_failure(request, reason=""):
     if is_api_request(request):
         return _json_error(CSRF_DETAIL, "csrf_failed", 403)
     return csrf.csrf_failure(request, reason)
-
-
-class StrictContentNegotiation(DefaultContentNegotiation):
-    """`?format=` given empty is refused (406), as the schema's enum says, rather than read
-    as no format at all (DRF's default)."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        name = self.settings.URL_FORMAT_OVERRIDE
-        if not format_suffix and name and request.query_params.get(name) == "":
-            raise exceptions.NotAcceptable(
-                "Format de réponse vide : retirez ?format= ou nommez-en un."
-            )
-        return super().select_renderer(request, renderers, format_suffix)

@@ -307,7 +307,7 @@ REST_FRAMEWORK = {
     # The role table (cases.permissions) for every view that does not say otherwise.
     "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiAutoSchema",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.StrictContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.StrictContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.StandardPagination",
     "DEFAULT_RENDERER_CLASSES": [
